@@ -1,0 +1,102 @@
+"""The contract between graders/ and platform/: a frozen Verdict that round-trips through JSON.
+
+Three outcomes are kept apart:
+- ``graded``: the code ran; any score, per-case statuses explain it.
+- ``not_gradable``: the student's file could not be run at all (syntax error, missing function,
+  crash or timeout at import). Every case carries the same status and the message says why once.
+- ``platform_error``: dlgrade itself failed; never the student's fault, never scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+GRADED = "graded"
+NOT_GRADABLE = "not_gradable"
+PLATFORM_ERROR = "platform_error"
+OUTCOMES = (GRADED, NOT_GRADABLE, PLATFORM_ERROR)
+
+PASS = "pass"
+FAIL = "fail"
+ERROR = "error"
+TIMEOUT = "timeout"
+MEMORY = "memory"
+FORBIDDEN = "forbidden"
+CASE_STATUSES = (PASS, FAIL, ERROR, TIMEOUT, MEMORY, FORBIDDEN)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    name: str
+    status: str
+    message: str = ""
+    hidden: bool = False
+    weight: float = 1.0
+    duration_ms: float = 0.0
+    # Visible cases only: small previews of inputs, got and expected, plus where the arrays differ.
+    details: dict[str, Any] = field(default_factory=dict)
+    mistake: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASS
+
+    def public(self) -> CaseResult:
+        """Return what a student may see: hidden cases keep their name and status only."""
+        if not self.hidden:
+            return self
+        return CaseResult(name=self.name, status=self.status, hidden=True, weight=self.weight, mistake=self.mistake)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    key: str
+    message: str
+    message_zh: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: str
+    score: float
+    passed: int
+    total: int
+    cases: tuple[CaseResult, ...] = ()
+    message: str = ""
+    mistakes: tuple[Mistake, ...] = ()
+    exercise: str = ""
+    bundle_hash: str = ""
+    elapsed_ms: float = 0.0
+    tolerance: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {self.outcome!r}")
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"score {self.score} outside [0, 1]")
+        for case in self.cases:
+            if case.status not in CASE_STATUSES:
+                raise ValueError(f"unknown case status {case.status!r}")
+
+    @property
+    def is_platform_error(self) -> bool:
+        return self.outcome == PLATFORM_ERROR
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+        fields = dict(data)
+        fields["cases"] = tuple(CaseResult(**case) for case in data.get("cases", ()))
+        fields["mistakes"] = tuple(Mistake(**m) for m in data.get("mistakes", ()))
+        return cls(**fields)
+
+    def public(self) -> Verdict:
+        """Return the verdict as a student may see it (hidden case details removed)."""
+        return replace(self, cases=tuple(case.public() for case in self.cases))
+
+
+def platform_error(message: str, *, exercise: str = "") -> Verdict:
+    return Verdict(outcome=PLATFORM_ERROR, score=0.0, passed=0, total=0, message=message, exercise=exercise)
