@@ -53,8 +53,22 @@ def bwrap_works() -> bool:
     bwrap = shutil.which("bwrap")
     if not bwrap:
         return False
-    probe = [bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib64", "/lib64",
-             "--symlink", "usr/lib", "/lib", "--", "/usr/bin/true"]
+    probe = [
+        bwrap,
+        "--unshare-all",
+        "--die-with-parent",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--symlink",
+        "usr/lib64",
+        "/lib64",
+        "--symlink",
+        "usr/lib",
+        "/lib",
+        "--",
+        "/usr/bin/true",
+    ]
     try:
         return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
@@ -82,14 +96,37 @@ def zygote_command(control_fd: int, isolation: str = "auto") -> tuple[list[str],
     prefix = Path(os.path.realpath(sys.base_prefix))
     args = [
         shutil.which("bwrap") or "bwrap",
-        "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
-        "--ro-bind", "/usr", "/usr",
-        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-        "--dev", "/dev",
-        "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp",
-        "--ro-bind", str(INSIDE), "/opt/dlgrade",
-        "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
-        "--chdir", "/tmp",
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--symlink",
+        "usr/lib",
+        "/lib",
+        "--symlink",
+        "usr/lib64",
+        "/lib64",
+        "--symlink",
+        "usr/bin",
+        "/bin",
+        "--dev",
+        "/dev",
+        "--size",
+        str(TMPFS_BYTES),
+        "--tmpfs",
+        "/tmp",
+        "--ro-bind",
+        str(INSIDE),
+        "/opt/dlgrade",
+        "--uid",
+        str(SANDBOX_UID),
+        "--gid",
+        str(SANDBOX_UID),
+        "--chdir",
+        "/tmp",
     ]
     if not str(prefix).startswith("/usr/"):
         args += ["--ro-bind", str(prefix), str(prefix)]
@@ -98,5 +135,18 @@ def zygote_command(control_fd: int, isolation: str = "auto") -> tuple[list[str],
     for name, value in env.items():
         args += ["--setenv", name, value]
     args += ["--", str(python), "-I", "-S", "/opt/dlgrade/runner.py", str(control_fd), "/opt/site"]
-    return args, env, ("bwrap", "user-ns", "pid-ns", "net-ns", "mount-ns", "minimal-ro-binds", "cleared-env",
-                       "rlimits", "no-dumpable")
+    return (
+        args,
+        env,
+        (
+            "bwrap",
+            "user-ns",
+            "pid-ns",
+            "net-ns",
+            "mount-ns",
+            "minimal-ro-binds",
+            "cleared-env",
+            "rlimits",
+            "no-dumpable",
+        ),
+    )

@@ -113,7 +113,9 @@ class Zygote:
             self.close()
             raise SandboxUnavailable(f"the sandbox did not start: {stderr or 'no response'}")
         info = json.loads(message)
-        log.info("sandbox ready: python %s, numpy %s, layers: %s", info["python"], info["numpy"], ", ".join(self.layers))
+        log.info(
+            "sandbox ready: python %s, numpy %s, layers: %s", info["python"], info["numpy"], ", ".join(self.layers)
+        )
         self.jobs_done = 0
 
     def close(self) -> None:
@@ -193,16 +195,17 @@ class Zygote:
             try:
                 run = self._case_from_frame(header, blobs)
             except ProtocolError as exc:
-                run = CaseRun(index=index, status="error", message=f"Your function's return value could not be read: {exc}")
+                run = CaseRun(
+                    index=index, status="error", message=f"Your function's return value could not be read: {exc}"
+                )
             result.cases.append(run)
             next_index += 1
         if next_index >= total:
             return total
         status, message = self._ending(attempt, limits)
-        if not attempt.loaded and next_index == start:
-            if start == 0 or status != "error":
-                result.load_status, result.load_message = status, message + " while loading your file"
-                return total
+        if not attempt.loaded and next_index == start and (start == 0 or status != "error"):
+            result.load_status, result.load_message = status, message + " while loading your file"
+            return total
         result.cases.append(CaseRun(index=next_index, status=status, message=message))
         return next_index + 1
 
@@ -308,7 +311,7 @@ class Zygote:
                 self.close()
                 raise SandboxUnavailable("the sandbox did not stop a job it was told to kill")
             timeout_ms = max(0, int((deadline - now) * 1000)) if kill_sent_at is None else 200
-            for fd, events in poller.poll(min(timeout_ms, 1000)):
+            for fd, _events in poller.poll(min(timeout_ms, 1000)):
                 if fd == job_w:
                     try:
                         sent += os.write(job_w, payload[sent : sent + (1 << 20)])

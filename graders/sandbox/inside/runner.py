@@ -29,11 +29,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
-import io  # noqa: E402
-import traceback  # noqa: E402
-import warnings  # noqa: E402
+import io
+import traceback
+import warnings
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 STUDENT_FILENAME = "solution.py"
 STUDENT_MODULE = "solution"
@@ -73,8 +73,8 @@ def _warm_up() -> None:
     import math  # noqa: F401
     import typing  # noqa: F401
 
-    import numpy.lib.stride_tricks  # noqa: F401
-    import numpy.linalg  # noqa: F401
+    import numpy.lib.stride_tricks
+    import numpy.linalg
     import numpy.random
 
     rng = numpy.random.default_rng(0)
@@ -192,7 +192,7 @@ def _same(before, after) -> bool:
         return (
             isinstance(after, (list, tuple))
             and len(after) == len(before)
-            and all(_same(b, a) for b, a in zip(before, after))
+            and all(_same(b, a) for b, a in zip(before, after, strict=False))
         )
     return True
 
@@ -240,10 +240,14 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
     except SyntaxError as exc:
         line = f" at line {exc.lineno}" if exc.lineno else ""
         text = f": {exc.text.strip()}" if exc.text else ""
-        _send_frame(result_fd, {"type": "load_error", "kind": "syntax", "message": f"SyntaxError{line}: {exc.msg}{text}"})
+        _send_frame(
+            result_fd, {"type": "load_error", "kind": "syntax", "message": f"SyntaxError{line}: {exc.msg}{text}"}
+        )
         return
     except (ValueError, MemoryError, RecursionError) as exc:
-        _send_frame(result_fd, {"type": "load_error", "kind": "syntax", "message": f"Your file cannot be compiled: {exc}"})
+        _send_frame(
+            result_fd, {"type": "load_error", "kind": "syntax", "message": f"Your file cannot be compiled: {exc}"}
+        )
         return
 
     builtins.__import__ = _make_import(builtins.__import__)
@@ -254,15 +258,27 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
         _send_frame(result_fd, {"type": "load_error", "kind": "forbidden", "message": str(exc)})
         return
     except MemoryError:
-        _send_frame(result_fd, {"type": "load_error", "kind": "memory", "message": "MemoryError while loading your file"})
+        _send_frame(
+            result_fd, {"type": "load_error", "kind": "memory", "message": "MemoryError while loading your file"}
+        )
         return
-    except BaseException as exc:  # noqa: BLE001 - anything the student raises at import
-        _send_frame(result_fd, {"type": "load_error", "kind": "exception", "message": "Your file raised while loading: " + _describe(source, exc)})
+    except BaseException as exc:
+        _send_frame(
+            result_fd,
+            {
+                "type": "load_error",
+                "kind": "exception",
+                "message": "Your file raised while loading: " + _describe(source, exc),
+            },
+        )
         return
     function = namespace.get(function_name)
     if not callable(function):
         found = "is not a function" if function_name in namespace else "is not defined"
-        _send_frame(result_fd, {"type": "load_error", "kind": "missing_function", "message": f"`{function_name}` {found} in your file"})
+        _send_frame(
+            result_fd,
+            {"type": "load_error", "kind": "missing_function", "message": f"`{function_name}` {found} in your file"},
+        )
         return
     _send_frame(result_fd, {"type": "loaded", "ms": (time.perf_counter() - started) * 1000})
 
@@ -274,7 +290,10 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
         out_blobs: list[bytes] = []
         t0 = time.perf_counter()
         try:
-            with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+            with (
+                warnings.catch_warnings(record=True) as caught,
+                np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"),
+            ):
                 warnings.simplefilter("always")
                 value = function(*args, **kwargs)
             header["ms"] = (time.perf_counter() - t0) * 1000
@@ -287,7 +306,7 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
             header.update(status="memory", message="", ms=(time.perf_counter() - t0) * 1000)
         except RecursionError as exc:
             header.update(status="error", message=_describe(source, exc), ms=(time.perf_counter() - t0) * 1000)
-        except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are student errors too
+        except BaseException as exc:
             header.update(status="error", message=_describe(source, exc), ms=(time.perf_counter() - t0) * 1000)
             out_blobs = []
         _send_frame(result_fd, header, out_blobs)
@@ -337,7 +356,7 @@ def _child(job_fd: int, result_fd: int, output_fd: int, control_fd: int, limits:
         del raw
         _run_job(job, blobs, result_fd)
         os._exit(0)
-    except BaseException:  # noqa: BLE001 - the child must never return into the zygote loop
+    except BaseException:
         try:
             os.write(2, traceback.format_exc().encode()[-2000:])
         finally:
@@ -345,7 +364,11 @@ def _child(job_fd: int, result_fd: int, output_fd: int, control_fd: int, limits:
 
 
 def _serve(control: socket.socket) -> None:
-    control.send(json.dumps({"ready": True, "python": sys.version.split()[0], "numpy": np.__version__, "pid": os.getpid()}).encode())
+    control.send(
+        json.dumps(
+            {"ready": True, "python": sys.version.split()[0], "numpy": np.__version__, "pid": os.getpid()}
+        ).encode()
+    )
     while True:
         try:
             message, fds, _flags, _addr = socket.recv_fds(control, 65536, 3)

@@ -1,0 +1,21 @@
+import numpy as np
+
+from graders.cases import Case
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    strided = rng.standard_normal((4, 6))[:, ::2]
+    readonly = rng.standard_normal((3, 3))
+    readonly.flags.writeable = False
+    return [
+        Case("vector", (np.array([-2.0, -0.5, 0.0, 0.5, 3.5]),), description="a short vector with a zero"),
+        Case("matrix", (rng.standard_normal((3, 4)),), description="a 3x4 matrix"),
+        Case("batch_nchw", (rng.standard_normal((2, 3, 4, 4)),), description="a conv activation map, N=2, C=3"),
+        Case("all_negative", (-np.abs(rng.standard_normal((5,))) - 0.1,), description="every value negative"),
+        Case("single_element", (np.array([7.25]),), hidden=True),
+        Case("zeros", (np.zeros((4, 4)),), hidden=True),
+        Case("large_magnitudes", (rng.standard_normal((6, 7)) * 1e8,), hidden=True),
+        Case("tiny_values", (rng.standard_normal((10,)) * 1e-12,), hidden=True),
+        Case("non_contiguous", (strided,), hidden=True),
+        Case("read_only", (readonly,), hidden=True),
+    ]

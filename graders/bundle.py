@@ -1,0 +1,292 @@
+"""Load and validate an exercise bundle (exercises/<slug>/), the source of truth for an exercise.
+
+A bundle holds exercise.toml, statement.en.md, statement.zh.md, starter.py, reference.py,
+cases.py (``make_cases(rng) -> list[Case]``) and optionally mistakes.py (``MISTAKES``, a list of
+MistakeVariant) and solutions/*.py (alternative correct implementations for the quality gate).
+Reference, cases and mistakes run on the trusted side only; they never enter the sandbox.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import re
+import tomllib
+import uuid as uuid_module
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from graders.cases import Case, MistakeVariant
+from graders.sandbox import Limits
+
+REQUIRED_FILES = ("exercise.toml", "statement.en.md", "statement.zh.md", "starter.py", "reference.py", "cases.py")
+TOPICS = {
+    "exploding-gradients": ("Exploding gradients", "梯度爆炸"),
+    "rnn": ("Recurrent networks", "循环神经网络 RNN"),
+    "lstm": ("LSTM", "长短期记忆网络 LSTM"),
+    "cnn": ("Neurons and CNNs", "神经元与卷积神经网络 CNN"),
+}
+DIFFICULTIES = ("easy", "medium", "hard")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DEFAULT_RTOL = 1e-6
+DEFAULT_ATOL = 1e-9
+
+
+class BundleError(Exception):
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Bundle:
+    path: Path
+    uuid: str
+    slug: str
+    function: str
+    topic: str
+    difficulty: str
+    order: int
+    points: float
+    title: dict[str, str]
+    statement: dict[str, str]
+    starter: str
+    rtol: float
+    atol: float
+    limits: Limits
+    seed: int
+    forbid_fp_warnings: bool
+    content_hash: str
+    alternative_solutions: dict[str, str] = field(default_factory=dict)
+
+    @functools.cached_property
+    def _reference(self) -> ModuleType:
+        return _load_module(self.path / "reference.py", f"dlgrade_ref_{self.slug}_{self.content_hash[:8]}")
+
+    @property
+    def reference(self):
+        return getattr(self._reference, self.function)
+
+    @functools.cached_property
+    def cases(self) -> tuple[Case, ...]:
+        module = _load_module(self.path / "cases.py", f"dlgrade_cases_{self.slug}_{self.content_hash[:8]}")
+        made = module.make_cases(np.random.default_rng(self.seed))
+        return tuple(made)
+
+    @functools.cached_property
+    def expected(self) -> tuple[Any, ...]:
+        """Reference outputs, computed on the trusted side from copies of the inputs."""
+        return tuple(normalize_output(self.reference(*_copy(case.args), **_copy(case.kwargs))) for case in self.cases)
+
+    @functools.cached_property
+    def mistakes(self) -> tuple[MistakeVariant, ...]:
+        path = self.path / "mistakes.py"
+        if not path.exists():
+            return ()
+        module = _load_module(path, f"dlgrade_mistakes_{self.slug}_{self.content_hash[:8]}")
+        return tuple(module.MISTAKES)
+
+    def tolerance_for(self, case: Case) -> tuple[float, float]:
+        return (case.rtol if case.rtol is not None else self.rtol, case.atol if case.atol is not None else self.atol)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        copied = value.copy()
+        copied.flags.writeable = value.flags.writeable
+        return copied
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_copy(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    return value
+
+
+def copy_inputs(value: Any) -> Any:
+    return _copy(value)
+
+
+def normalize_output(value: Any) -> Any:
+    """Put a trusted output in the shape the sandbox returns: float64 arrays inside lists/tuples."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(normalize_output(item) for item in value)
+    return np.asarray(value, dtype=np.float64)
+
+
+def _load_module(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise BundleError(path, "cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _hash_folder(path: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(file.relative_to(path)).encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _require(table: dict, key: str, kind: type | tuple[type, ...], path: Path) -> Any:
+    if key not in table:
+        raise BundleError(path, f"exercise.toml is missing `{key}`")
+    value = table[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise BundleError(path, f"exercise.toml: `{key}` should be {getattr(kind, '__name__', kind)}")
+    return value
+
+
+def load_bundle(path: Path | str) -> Bundle:
+    """Read and validate a bundle's metadata and files; raise BundleError naming the problem."""
+    path = Path(path)
+    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if missing:
+        raise BundleError(path, f"missing {', '.join(missing)}")
+    try:
+        meta = tomllib.loads((path / "exercise.toml").read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BundleError(path, f"exercise.toml is not valid TOML: {exc}") from None
+
+    slug = _require(meta, "slug", str, path)
+    if slug != path.name or not SLUG_PATTERN.match(slug):
+        raise BundleError(path, f"slug {slug!r} must match the folder name and use a-z, 0-9 and hyphens")
+    raw_uuid = _require(meta, "uuid", str, path)
+    try:
+        uuid_module.UUID(raw_uuid)
+    except ValueError:
+        raise BundleError(path, f"uuid {raw_uuid!r} is not a UUID") from None
+    topic = _require(meta, "topic", str, path)
+    if topic not in TOPICS:
+        raise BundleError(path, f"topic {topic!r} is not one of {', '.join(TOPICS)}")
+    difficulty = meta.get("difficulty", "medium")
+    if difficulty not in DIFFICULTIES:
+        raise BundleError(path, f"difficulty {difficulty!r} is not one of {', '.join(DIFFICULTIES)}")
+    title = _require(meta, "title", dict, path)
+    if not all(isinstance(title.get(lang), str) and title[lang].strip() for lang in ("en", "zh")):
+        raise BundleError(path, "title needs `en` and `zh`")
+    tolerance = meta.get("tolerance", {})
+    limits = meta.get("limits", {})
+    try:
+        rtol = float(tolerance.get("rtol", DEFAULT_RTOL))
+        atol = float(tolerance.get("atol", DEFAULT_ATOL))
+        limit = Limits(time_s=float(limits.get("time_s", 2.0)), memory_mib=int(limits.get("memory_mib", 256)))
+        points = float(meta.get("points", 10))
+        seed = int(meta.get("cases", {}).get("seed", 0))
+    except (TypeError, ValueError) as exc:
+        raise BundleError(path, f"exercise.toml has a bad number: {exc}") from None
+    if not (0 <= rtol < 1 and 0 <= atol < 1):
+        raise BundleError(path, "tolerances must be in [0, 1)")
+    if not (0 < limit.time_s <= 30 and 32 <= limit.memory_mib <= 4096):
+        raise BundleError(path, "limits: time_s must be in (0, 30] and memory_mib in [32, 4096]")
+    function = _require(meta, "function", str, path)
+    if not function.isidentifier():
+        raise BundleError(path, f"function {function!r} is not a Python identifier")
+
+    starter = (path / "starter.py").read_text(encoding="utf-8")
+    try:
+        compile(starter, "starter.py", "exec")
+    except SyntaxError as exc:
+        raise BundleError(path, f"starter.py has a syntax error at line {exc.lineno}") from None
+    if not re.search(rf"^def {re.escape(function)}\(", starter, re.MULTILINE):
+        raise BundleError(path, f"starter.py does not define {function}()")
+
+    solutions_dir = path / "solutions"
+    alternatives = (
+        {p.name: p.read_text(encoding="utf-8") for p in sorted(solutions_dir.glob("*.py"))}
+        if solutions_dir.is_dir()
+        else {}
+    )
+
+    return Bundle(
+        path=path,
+        uuid=raw_uuid,
+        slug=slug,
+        function=function,
+        topic=topic,
+        difficulty=difficulty,
+        order=int(meta.get("order", 100)),
+        points=points,
+        title={"en": title["en"].strip(), "zh": title["zh"].strip()},
+        statement={lang: (path / f"statement.{lang}.md").read_text(encoding="utf-8") for lang in ("en", "zh")},
+        starter=starter,
+        rtol=rtol,
+        atol=atol,
+        limits=limit,
+        seed=seed,
+        forbid_fp_warnings=bool(meta.get("checks", {}).get("forbid_fp_warnings", False)),
+        content_hash=_hash_folder(path),
+        alternative_solutions=alternatives,
+    )
+
+
+def validate_bundle(bundle: Bundle) -> None:
+    """Run the trusted parts once: cases build, names are unique, the reference gives finite numbers."""
+    try:
+        if not callable(getattr(bundle._reference, bundle.function, None)):
+            raise BundleError(bundle.path, f"reference.py does not define {bundle.function}()")
+        cases = bundle.cases
+        if not cases or not all(isinstance(case, Case) for case in cases):
+            raise BundleError(bundle.path, "make_cases() must return a non-empty list of Case")
+        names = [case.name for case in cases]
+        if len(set(names)) != len(names):
+            raise BundleError(bundle.path, "case names must be unique")
+        if all(case.hidden for case in cases) or not any(case.hidden for case in cases):
+            raise BundleError(bundle.path, "cases need at least one visible and one hidden case")
+        for case, expected in zip(cases, bundle.expected, strict=False):
+            leaves = expected if isinstance(expected, (list, tuple)) else [expected]
+            if any(not np.all(np.isfinite(leaf)) for leaf in leaves):
+                raise BundleError(bundle.path, f"the reference gives NaN or inf in case {case.name}")
+        for variant in bundle.mistakes:
+            if not isinstance(variant, MistakeVariant):
+                raise BundleError(bundle.path, "MISTAKES must hold MistakeVariant entries")
+    except BundleError:
+        raise
+    except Exception as exc:  # a bug in the bundle's own code
+        raise BundleError(bundle.path, f"{type(exc).__name__}: {exc}") from None
+
+
+def discover(root: Path | str) -> tuple[list[Bundle], list[BundleError]]:
+    """Load and validate every bundle under ``root``; a bad one is reported and the rest still load."""
+    bundles, errors = [], []
+    for folder in sorted(Path(root).iterdir()):
+        if not folder.is_dir() or folder.name.startswith((".", "_")):
+            continue
+        try:
+            bundle = load_bundle(folder)
+            validate_bundle(bundle)
+        except BundleError as exc:
+            errors.append(exc)
+            continue
+        bundles.append(bundle)
+    seen: dict[str, Path] = {}
+    for bundle in list(bundles):
+        if bundle.uuid in seen:
+            errors.append(BundleError(bundle.path, f"uuid {bundle.uuid} is also used by {seen[bundle.uuid]}"))
+            bundles.remove(bundle)
+        else:
+            seen[bundle.uuid] = bundle.path
+    return bundles, errors
+
+
+_LOADED: dict[tuple[str, str], Bundle] = {}
+
+
+def load_cached(path: Path | str) -> Bundle:
+    """Load and validate a bundle once per process and content; workers grade many submissions of it."""
+    key = (str(path), _hash_folder(Path(path)))
+    if key not in _LOADED:
+        bundle = load_bundle(path)
+        validate_bundle(bundle)
+        _LOADED[key] = bundle
+    return _LOADED[key]

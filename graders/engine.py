@@ -1,0 +1,185 @@
+"""Grade one submission: run the student's code in the sandbox, compare on the trusted side, return a Verdict."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from graders.bundle import Bundle, copy_inputs, normalize_output
+from graders.cases import Case, MistakeVariant
+from graders.compare import compare, matches, preview
+from graders.sandbox import CaseRun, RunResult, Zygote
+from graders.verdict import (
+    ERROR,
+    FAIL,
+    GRADED,
+    MEMORY,
+    NOT_GRADABLE,
+    PASS,
+    TIMEOUT,
+    CaseResult,
+    Mistake,
+    Verdict,
+)
+
+
+def grade(bundle: Bundle, source: str, *, zygote: Zygote) -> Verdict:
+    """Grade ``source`` against ``bundle``. Raises SandboxUnavailable when the platform fails."""
+    started = time.perf_counter()
+    cases = bundle.cases
+    run = zygote.run(source, bundle.function, [(case.args, case.kwargs) for case in cases], bundle.limits)
+    verdict = verdict_from_run(bundle, run)
+    return Verdict(**{**verdict.__dict__, "elapsed_ms": (time.perf_counter() - started) * 1000})
+
+
+def verdict_from_run(bundle: Bundle, run: RunResult) -> Verdict:
+    cases = bundle.cases
+    tolerance = {"rtol": bundle.rtol, "atol": bundle.atol}
+    common = {"exercise": bundle.slug, "bundle_hash": bundle.content_hash, "tolerance": tolerance}
+    if run.load_status:
+        message = run.load_message or _status_message(run.load_status, bundle, None)
+        results = tuple(
+            CaseResult(name=case.name, status=run.load_status, hidden=case.hidden, weight=case.weight) for case in cases
+        )
+        return Verdict(
+            outcome=NOT_GRADABLE, score=0.0, passed=0, total=len(cases), cases=results, message=message, **common
+        )
+
+    results: list[CaseResult] = []
+    failed_outputs: list[tuple[int, Any]] = []
+    for index, case in enumerate(cases):
+        case_run = (
+            run.cases[index] if index < len(run.cases) else CaseRun(index=index, status="error", message="Not run")
+        )
+        result = _case_result(bundle, case, bundle.expected[index], case_run)
+        if result.status == FAIL and case_run.output is not None:
+            failed_outputs.append((index, case_run.output))
+        results.append(result)
+
+    found = _detect_mistakes(bundle, failed_outputs)
+    if found:
+        by_case = {index: variant.key for variant, indices in found for index in indices}
+        results = [
+            CaseResult(**{**r.__dict__, "mistake": by_case[i]}) if i in by_case else r for i, r in enumerate(results)
+        ]
+    total_weight = sum(case.weight for case in cases) or 1.0
+    score = sum(case.weight for case, r in zip(cases, results, strict=False) if r.passed) / total_weight
+    passed = sum(r.passed for r in results)
+    return Verdict(
+        outcome=GRADED,
+        score=round(min(1.0, max(0.0, score)), 6),
+        passed=passed,
+        total=len(cases),
+        cases=tuple(results),
+        mistakes=tuple(Mistake(key=v.key, message=v.message, message_zh=v.message_zh) for v, _ in found),
+        **common,
+    )
+
+
+def _status_message(status: str, bundle: Bundle, case: Case | None) -> str:
+    where = f" in case {case.name}" if case else ""
+    if status == TIMEOUT:
+        return f"Time limit of {bundle.limits.time_s:g} s exceeded{where}"
+    if status == MEMORY:
+        return f"Memory limit of {bundle.limits.memory_mib} MiB exceeded{where}"
+    return f"Your code failed{where}"
+
+
+def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> CaseResult:
+    base = {"name": case.name, "hidden": case.hidden, "weight": case.weight, "duration_ms": round(run.ms, 3)}
+    if run.status != "ok":
+        if run.status in (TIMEOUT, MEMORY):
+            message = _status_message(run.status, bundle, case)
+        else:
+            message = run.message or _status_message(run.status, bundle, case)
+        return CaseResult(status=run.status if run.status != "ok" else ERROR, message=message, **base)
+    rtol, atol = bundle.tolerance_for(case)
+    comparison = compare(run.output, expected, rtol=rtol, atol=atol)
+    details: dict[str, Any] = {}
+    if not case.hidden:
+        details = {
+            "description": case.description,
+            "inputs": _input_previews(bundle, case),
+            "expected": preview(expected),
+            "got": preview(run.output),
+            **comparison.details,
+        }
+    if not comparison.ok:
+        return CaseResult(status=FAIL, message=comparison.message, details=details, **base)
+    if run.mutated:
+        return CaseResult(
+            status=FAIL,
+            message="Your function changed its input arrays or lists; it must leave them as they were (work on a copy)",
+            details=details,
+            **base,
+        )
+    if bundle.forbid_fp_warnings and run.warnings:
+        return CaseResult(
+            status=FAIL,
+            message=f"NumPy warned during this case ({'; '.join(run.warnings)}); the exercise asks for a version that "
+            "never overflows or divides by zero",
+            details=details,
+            **base,
+        )
+    return CaseResult(status=PASS, details=details, **base)
+
+
+def _input_previews(bundle: Bundle, case: Case) -> dict[str, str]:
+    names = _parameter_names(bundle)
+    previews = {}
+    for position, value in enumerate(case.args):
+        previews[names[position] if position < len(names) else f"arg{position}"] = preview(value)
+    for name, value in case.kwargs.items():
+        previews[name] = preview(value)
+    return previews
+
+
+def _parameter_names(bundle: Bundle) -> list[str]:
+    import inspect
+
+    try:
+        return list(inspect.signature(bundle.reference).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
+def _detect_mistakes(bundle: Bundle, failed: list[tuple[int, Any]]) -> list[tuple[MistakeVariant, list[int]]]:
+    """Name a known mistake when the student's output equals a wrong version's on every failed case."""
+    if not failed or not bundle.mistakes:
+        return []
+    found = []
+    for variant in bundle.mistakes:
+        matched = []
+        for index, got in failed:
+            case = bundle.cases[index]
+            wrong = _variant_output(bundle, variant, index)
+            if wrong is None:
+                break
+            rtol, atol = bundle.tolerance_for(case)
+            if matches(wrong, bundle.expected[index], rtol=rtol, atol=atol) or not matches(
+                got, wrong, rtol=rtol, atol=atol
+            ):
+                break
+            matched.append(index)
+        else:
+            found.append((variant, matched))
+    return found
+
+
+_VARIANT_OUTPUTS: dict[tuple[str, str, int], Any] = {}
+
+
+def _variant_output(bundle: Bundle, variant: MistakeVariant, index: int) -> Any:
+    key = (bundle.content_hash, variant.key, index)
+    if key not in _VARIANT_OUTPUTS:
+        case = bundle.cases[index]
+        try:
+            with np.errstate(all="ignore"):
+                _VARIANT_OUTPUTS[key] = normalize_output(
+                    variant.function(*copy_inputs(case.args), **copy_inputs(case.kwargs))
+                )
+        except Exception:  # a variant that cannot run on this case says nothing about it
+            _VARIANT_OUTPUTS[key] = None
+    return _VARIANT_OUTPUTS[key]
