@@ -1,0 +1,75 @@
+# One entry point for every routine. `make run` and `make test` work on a fresh Debian/Ubuntu
+# machine with Python 3.11: everything else is installed here, into .venv and node_modules.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKER_CONCURRENCY ?= 2
+export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: help setup run test test-fast lint fmt bench clean system-packages
+
+help:
+	@echo "make run    set everything up, then serve http://$(HOST):$(PORT) with a grading worker"
+	@echo "make test   run the test suite (SQLite + embedded broker unless DATABASE_URL/REDIS_URL are set)"
+	@echo "make lint   ruff;  make fmt  format;  make bench  benchmarks;  make clean  remove .venv, var/, node_modules"
+
+# Debian packages the sandbox and browser tests use; installed when we may, skipped with a note otherwise.
+system-packages:
+	@missing=""; command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing$$missing"; (apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)) \
+	      || echo "note: could not install$$missing; the sandbox falls back to rlimits + seccomp"; \
+	  else echo "note: bubblewrap is not installed (sudo apt-get install bubblewrap); the sandbox falls back to rlimits + seccomp"; fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "dlgrade needs Python 3.11, found " + sys.version.split()[0]'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || (echo "python3-venv is missing: sudo apt-get install python3.11-venv" && exit 1)
+	$(PY) -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get install -y -qq npm >/dev/null; } || \
+	  { echo "note: npm is missing (sudo apt-get install npm); pages fall back to a plain text editor"; exit 0; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+setup: system-packages $(VENV)/.installed node_modules/.installed
+	@mkdir -p var
+	@$(PY) manage.py migrate --no-input -v0
+	@DJANGO_DEBUG=1 $(PY) manage.py sync_exercises
+
+run: setup
+	@echo; echo "dlgrade on http://$(HOST):$(PORT)  (Ctrl-C stops web and worker)"; echo "demo accounts:"
+	@DJANGO_DEBUG=1 $(PY) manage.py demo_accounts
+	@echo
+	@trap 'kill 0' INT TERM EXIT; \
+	DJANGO_DEBUG=1 $(BIN)/celery -A config worker --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) -Q $${DLGRADE_GRADING_QUEUE:-grading} --without-gossip --without-mingle & \
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
+	wait
+
+test: $(VENV)/.installed node_modules/.installed
+	@mkdir -p var
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed
+	$(PY) bench/sandbox_bench.py
+
+clean:
+	rm -rf $(VENV) var node_modules

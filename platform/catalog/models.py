@@ -1,0 +1,41 @@
+from django.db import models
+
+from graders.bundle import DIFFICULTIES, TOPICS
+
+
+class Exercise(models.Model):
+    """A coding exercise, synced from its bundle on disk (the source of truth) by sync_exercises."""
+
+    uuid = models.UUIDField(unique=True)
+    slug = models.SlugField(unique=True)
+    function_name = models.CharField(max_length=100)
+    topic = models.CharField(max_length=40, choices=[(key, names[0]) for key, names in TOPICS.items()])
+    difficulty = models.CharField(max_length=10, choices=[(d, d.capitalize()) for d in DIFFICULTIES])
+    order = models.IntegerField(default=100)
+    points = models.FloatField(default=10)
+    title_en = models.CharField(max_length=200)
+    title_zh = models.CharField(max_length=200)
+    statement_en_html = models.TextField()
+    statement_zh_html = models.TextField()
+    starter_code = models.TextField()
+    bundle_path = models.CharField(max_length=500)
+    content_hash = models.CharField(max_length=64)
+    rtol = models.FloatField()
+    atol = models.FloatField()
+    time_limit_s = models.FloatField()
+    memory_limit_mib = models.IntegerField()
+    case_count = models.IntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["topic", "order", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def title(self, language: str) -> str:
+        return self.title_zh if language.startswith("zh") else self.title_en
+
+    def statement_html(self, language: str) -> str:
+        return self.statement_zh_html if language.startswith("zh") else self.statement_en_html

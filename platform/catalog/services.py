@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from catalog.models import Exercise
+from catalog.rendering import render_statement
+from graders.bundle import Bundle, BundleError, discover
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+    errors: list[BundleError] = field(default_factory=list)
+
+
+def _fields(bundle: Bundle) -> dict:
+    return {
+        "slug": bundle.slug,
+        "function_name": bundle.function,
+        "topic": bundle.topic,
+        "difficulty": bundle.difficulty,
+        "order": bundle.order,
+        "points": bundle.points,
+        "title_en": bundle.title["en"],
+        "title_zh": bundle.title["zh"],
+        "statement_en_html": render_statement(bundle.statement["en"]),
+        "statement_zh_html": render_statement(bundle.statement["zh"]),
+        "starter_code": bundle.starter,
+        "bundle_path": str(bundle.path.resolve()),
+        "content_hash": bundle.content_hash,
+        "rtol": bundle.rtol,
+        "atol": bundle.atol,
+        "time_limit_s": bundle.limits.time_s,
+        "memory_limit_mib": bundle.limits.memory_mib,
+        "case_count": len(bundle.cases),
+        "is_active": True,
+    }
+
+
+@transaction.atomic
+def exercise_sync(*, root: Path) -> SyncReport:
+    """Upsert every valid bundle by uuid; a bad bundle is reported and leaves its row as it was."""
+    report = SyncReport()
+    bundles, report.errors = discover(root)
+    seen = set()
+    for bundle in bundles:
+        seen.add(bundle.uuid)
+        fields = _fields(bundle)
+        existing = Exercise.objects.filter(uuid=bundle.uuid).first()
+        if existing is None:
+            # A slug freed by a bundle that was removed or renamed can be taken over.
+            Exercise.objects.filter(slug=bundle.slug).exclude(uuid=bundle.uuid).update(
+                slug=f"retired-{bundle.uuid[:8]}", is_active=False
+            )
+            Exercise.objects.create(uuid=bundle.uuid, **fields)
+            report.created.append(bundle.slug)
+        elif existing.content_hash != bundle.content_hash or not existing.is_active or existing.slug != bundle.slug:
+            for name, value in fields.items():
+                setattr(existing, name, value)
+            existing.save()
+            report.updated.append(bundle.slug)
+        else:
+            report.unchanged.append(bundle.slug)
+    broken_paths = {Path(error.path).resolve() for error in report.errors}
+    for exercise in Exercise.objects.filter(is_active=True).exclude(uuid__in=seen):
+        if Path(exercise.bundle_path) in broken_paths:
+            continue  # keep serving the last good version of a bundle that is being edited
+        exercise.is_active = False
+        exercise.save(update_fields=["is_active", "synced_at"])
+        report.deactivated.append(exercise.slug)
+    return report

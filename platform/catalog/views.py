@@ -1,0 +1,39 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from catalog.selectors import exercise_get_active, exercise_groups
+from submissions.selectors import progress_by_exercise, submissions_for
+
+
+@login_required
+def exercise_list(request):
+    groups = exercise_groups(language=request.LANGUAGE_CODE)
+    progress = progress_by_exercise(user=request.user)
+    for group in groups:
+        for exercise in group.exercises:
+            exercise.progress = progress.get(exercise.pk)
+            exercise.display_title = exercise.title(request.LANGUAGE_CODE)
+    return render(request, "catalog/exercise_list.html", {"groups": groups})
+
+
+@login_required
+def exercise_detail(request, slug: str):
+    exercise = exercise_get_active(slug=slug)
+    if exercise is None:
+        raise Http404("No such exercise")
+    history = list(submissions_for(user=request.user, exercise=exercise)[:20])
+    latest = history[0] if history else None
+    language = request.LANGUAGE_CODE
+    return render(
+        request,
+        "catalog/exercise_detail.html",
+        {
+            "exercise": exercise,
+            "title": exercise.title(language),
+            "statement_html": exercise.statement_html(language),
+            "source": latest.source if latest else exercise.starter_code,
+            "submission": latest,
+            "history": history,
+        },
+    )

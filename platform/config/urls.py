@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="catalog:exercise-list", permanent=False)),
+    path("accounts/", include("accounts.urls")),
+    path("exercises/", include("catalog.urls")),
+    path("submissions/", include("submissions.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

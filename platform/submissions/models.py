@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+
+
+class Submission(models.Model):
+    """The source of truth for one attempt: stored before grading is enqueued, never lost."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        GRADED = "graded", "Graded"
+        NOT_GRADABLE = "not_gradable", "Could not run"
+        PLATFORM_ERROR = "platform_error", "Platform error"
+
+    FINAL_STATUSES = (Status.GRADED, Status.NOT_GRADABLE, Status.PLATFORM_ERROR)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
+    exercise = models.ForeignKey("catalog.Exercise", on_delete=models.PROTECT, related_name="submissions")
+    source = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    score = models.FloatField(null=True, blank=True)
+    passed = models.IntegerField(null=True, blank=True)
+    total = models.IntegerField(null=True, blank=True)
+    verdict = models.JSONField(null=True, blank=True)
+    bundle_hash = models.CharField(max_length=64, blank=True)
+    platform_attempts = models.IntegerField(default=0)
+    platform_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "exercise", "-created_at"], name="submission_user_exercise")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.exercise_id} by {self.user_id} ({self.status})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
+
+    @property
+    def latency_s(self) -> float | None:
+        if self.graded_at is None:
+            return None
+        return (self.graded_at - self.created_at).total_seconds()

@@ -1,0 +1,104 @@
+"""Writes for submissions: create, start, record a verdict, record a platform failure."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Exercise
+from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict
+from submissions.models import Submission
+
+log = logging.getLogger(__name__)
+
+
+def validate_source(source: str) -> str:
+    if "\x00" in source:
+        raise ValidationError("Your code contains a NUL character; paste it as plain text.")
+    size = len(source.encode("utf-8"))
+    if size > settings.MAX_SOURCE_BYTES:
+        raise ValidationError(
+            f"Your code is {size // 1024} KiB; submissions are limited to {settings.MAX_SOURCE_BYTES // 1024} KiB."
+        )
+    if not source.strip():
+        raise ValidationError("Your code is empty.")
+    return source
+
+
+def submission_create(*, user, exercise: Exercise, source: str) -> Submission:
+    """Store the submission, then enqueue its grading once the row is committed."""
+    validate_source(source)
+    submission = Submission.objects.create(user=user, exercise=exercise, source=source)
+    transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
+    return submission
+
+
+def submission_enqueue(*, submission_id: int) -> None:
+    """Send the grading task. A broker outage leaves the row queued for the sweeper, never lost."""
+    from submissions.tasks import grade_submission
+
+    try:
+        grade_submission.apply_async((submission_id,), queue=settings.CELERY_GRADING_QUEUE)
+    except Exception:  # the broker is down: the row stays queued and the sweeper re-enqueues it
+        log.exception("could not enqueue submission %s; it stays queued", submission_id)
+
+
+def submission_start(*, submission_id: int) -> Submission | None:
+    """Mark a submission running; return None when it is already final (a duplicate delivery)."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().select_related("exercise").get(pk=submission_id)
+        if submission.is_final:
+            return None
+        submission.status = Submission.Status.RUNNING
+        submission.started_at = timezone.now()
+        submission.save(update_fields=["status", "started_at"])
+    return submission
+
+
+def submission_record_verdict(*, submission_id: int, verdict: Verdict) -> bool:
+    """Store a verdict exactly once; return False when the submission already had one."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        if submission.is_final:
+            return False
+        if verdict.outcome == PLATFORM_ERROR:
+            status = Submission.Status.PLATFORM_ERROR
+        elif verdict.outcome == NOT_GRADABLE:
+            status = Submission.Status.NOT_GRADABLE
+        else:
+            status = Submission.Status.GRADED
+        submission.status = status
+        submission.verdict = verdict.to_dict()
+        submission.score = None if status == Submission.Status.PLATFORM_ERROR else verdict.score
+        submission.passed = verdict.passed
+        submission.total = verdict.total
+        submission.bundle_hash = verdict.bundle_hash
+        submission.graded_at = timezone.now()
+        submission.save()
+    return True
+
+
+def submission_record_platform_failure(*, submission_id: int, message: str, final: bool) -> None:
+    """Count a platform failure; after the last retry the submission is marked for staff, unscored."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        if submission.is_final:
+            return
+        submission.platform_attempts += 1
+        submission.platform_message = message[:2000]
+        if final:
+            submission.status = Submission.Status.PLATFORM_ERROR
+            submission.graded_at = timezone.now()
+            log.error(
+                "submission %s: platform error after %s attempts: %s",
+                submission_id,
+                submission.platform_attempts,
+                message,
+            )
+        else:
+            submission.status = Submission.Status.QUEUED
+        submission.save()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from submissions import views
+
+app_name = "submissions"
+urlpatterns = [
+    path("<int:pk>/", views.submission_detail_view, name="detail"),
+    path("<int:pk>/panel/", views.submission_panel_view, name="panel"),
+]
