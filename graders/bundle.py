@@ -114,6 +114,15 @@ def copy_inputs(value: Any) -> Any:
     return _copy(value)
 
 
+def leaves(value: Any):
+    """The arrays inside nested lists and tuples (outputs like (clipped_list, global_norm))."""
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from leaves(item)
+    else:
+        yield value
+
+
 def normalize_output(value: Any) -> Any:
     """Put a trusted output in the shape the sandbox returns: float64 arrays inside lists/tuples."""
     if isinstance(value, (list, tuple)):

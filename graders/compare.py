@@ -115,14 +115,17 @@ def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, name
         if want.shape
         else ()
     )
+    # Relative error only means something where the expected value is not zero.
+    nonzero = off & (want != 0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        relative = np.where(off, error / np.maximum(np.abs(want), np.finfo(np.float64).tiny), 0.0)
+        relative = np.where(nonzero, error / np.where(nonzero, np.abs(want), 1.0), 0.0)
     where = f" at {_index(worst)}" if worst else ""
+    subject = "" if name == "your output" else f"In {name}: "
+    relative_text = f" (largest relative error {fmt(float(np.max(relative)))})" if nonzero.any() else ""
     message = (
-        f"{count} of {want.size} values ({100.0 * count / want.size:.3g}%) are off by more than the tolerance "
+        f"{subject}{count} of {want.size} values ({100.0 * count / want.size:.3g}%) are off by more than the tolerance "
         f"(rtol={rtol:g}, atol={atol:g}). Largest error {fmt(float(error[worst]))}{where}: "
-        f"got {fmt(float(got[worst]))}, expected {fmt(float(want[worst]))} "
-        f"(largest relative error {fmt(float(np.max(relative)))})."
+        f"got {fmt(float(got[worst]))}, expected {fmt(float(want[worst]))}{relative_text}."
     )
     if not np.isfinite(got[worst]):
         message = (

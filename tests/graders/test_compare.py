@@ -1,0 +1,63 @@
+import numpy as np
+
+from graders.compare import compare
+
+
+def test_shape_is_exact_where_allclose_would_broadcast():
+    assert np.allclose(np.zeros(1), np.zeros((4, 4)))  # why we do not use it
+    result = compare(np.zeros(1), np.zeros((4, 4)), rtol=1e-6, atol=1e-9)
+    assert not result.ok
+    assert result.message == "Wrong shape: expected your output of shape (4, 4), got (1,)"
+
+
+def test_int_output_is_accepted_but_complex_is_not():
+    assert compare(np.array([1, 2]), np.array([1.0, 2.0]), rtol=1e-6, atol=1e-9).ok
+    result = compare(np.zeros(2, dtype=complex), np.zeros(2), rtol=1e-6, atol=1e-9)
+    assert not result.ok and "complex" in result.message
+
+
+def test_feedback_says_where_and_how_much():
+    want = np.arange(12.0).reshape(3, 4)
+    got = want.copy()
+    got[2, 1] += 0.5
+    got[0, 3] += 0.1
+    result = compare(got, want, rtol=1e-6, atol=1e-9)
+    assert not result.ok
+    assert "2 of 12 values (16.7%)" in result.message
+    assert "Largest error 0.5 at [2, 1]: got 9.5, expected 9" in result.message
+    assert result.details["worst_index"] == [2, 1]
+
+
+def test_nan_is_reported_where_it_first_appears():
+    want = np.ones((2, 3))
+    got = want.copy()
+    got[1, 2] = np.nan
+    result = compare(got, want, rtol=1e-6, atol=1e-9)
+    assert "NaN in 1 of 6 places, first at [1, 2]" in result.message
+
+
+def test_inf_never_passes_against_finite_values():
+    result = compare(np.array([np.inf]), np.array([1e308]), rtol=1e-6, atol=1e-9)
+    assert not result.ok and "inf" in result.message
+
+
+def test_tuple_output_may_come_back_as_a_list_and_names_the_item():
+    want = (np.zeros(2), np.ones(3))
+    assert compare([np.zeros(2), np.ones(3)], want, rtol=1e-6, atol=1e-9).ok
+    result = compare([np.zeros(2), np.ones(2)], want, rtol=1e-6, atol=1e-9)
+    assert "your output[1] of shape (3,), got (2,)" in result.message
+    result = compare(np.zeros(2), want, rtol=1e-6, atol=1e-9)
+    assert "Expected your output to be a tuple of 2 items, got an array of shape (2,)" == result.message
+
+
+def test_tolerance_is_relative_plus_absolute():
+    want = np.array([1000.0, 0.0])
+    assert compare(want + [5e-4, 5e-10], want, rtol=1e-6, atol=1e-9).ok
+    assert not compare(want + [2e-3, 0], want, rtol=1e-6, atol=1e-9).ok
+
+
+def test_value_message_names_the_item_of_a_list_output_and_skips_relative_error_at_zero():
+    want = (np.zeros(3), np.array(2.0))
+    result = compare((np.array([0.0, 0.5, 0.0]), np.array(2.0)), want, rtol=1e-6, atol=1e-9)
+    assert result.message.startswith("In your output[0]: 1 of 3 values")
+    assert "relative" not in result.message

@@ -1,0 +1,79 @@
+"""What a student is told when their code cannot run, or runs and is wrong."""
+
+import dataclasses
+
+import pytest
+
+from graders.bundle import load_bundle
+from graders.engine import grade
+from graders.sandbox import Limits
+from graders.verdict import Verdict
+from tests.conftest import EXERCISES
+
+
+@pytest.fixture(scope="module")
+def relu():
+    return load_bundle(EXERCISES / "relu")
+
+
+def test_syntax_error_is_not_gradable_with_the_line(relu, zygote):
+    verdict = grade(relu, "import numpy as np\n\ndef relu(x)\n    return x\n", zygote=zygote)
+    assert verdict.outcome == "not_gradable" and verdict.score == 0.0
+    assert verdict.message == "SyntaxError at line 3: expected ':': def relu(x)"
+    assert {case.status for case in verdict.cases} == {"error"}
+
+
+def test_missing_function_is_named(relu, zygote):
+    verdict = grade(relu, "def rectify(x):\n    return x\n", zygote=zygote)
+    assert verdict.outcome == "not_gradable"
+    assert verdict.message == "`relu` is not defined in your file"
+
+
+def test_exception_points_at_the_students_line_not_the_graders(relu, zygote):
+    source = "import numpy as np\n\ndef relu(x):\n    y = x.copy()\n    return y[[0, 1]] + np.ones(3)\n"
+    verdict = grade(relu, source, zygote=zygote)
+    case = verdict.cases[0]
+    assert case.status == "error"
+    assert "ValueError: operands could not be broadcast together" in case.message
+    assert "line 5, in relu: return y[[0, 1]] + np.ones(3)" in case.message
+    assert "runner.py" not in case.message
+
+
+def test_wrong_shape_names_both_shapes(relu, zygote):
+    verdict = grade(relu, "import numpy as np\ndef relu(x):\n    return np.maximum(x, 0).ravel()\n", zygote=zygote)
+    matrix = next(case for case in verdict.cases if case.name == "matrix")
+    assert matrix.message == "Wrong shape: expected your output of shape (3, 4), got (12,)"
+
+
+def test_infinite_loop_times_out_per_case_and_other_cases_still_run(relu, zygote):
+    fast = dataclasses.replace(relu, limits=Limits(time_s=0.3, memory_mib=256))
+    source = "import numpy as np\ndef relu(x):\n    while x.size == 5:\n        pass\n    return np.maximum(x, 0)\n"
+    verdict = grade(fast, source, zygote=zygote)
+    statuses = {case.name: case.status for case in verdict.cases}
+    assert statuses["vector"] == "timeout"
+    assert verdict.cases[0].message == "Time limit of 0.3 s exceeded in case vector"
+    assert statuses["matrix"] == "pass"
+    assert verdict.outcome == "graded" and 0 < verdict.score < 1
+
+
+def test_timeout_at_import_gives_every_case_that_status_once(relu, zygote):
+    fast = dataclasses.replace(relu, limits=Limits(time_s=0.3, memory_mib=256))
+    verdict = grade(fast, "while True:\n    pass\n", zygote=zygote)
+    assert verdict.outcome == "not_gradable"
+    assert {case.status for case in verdict.cases} == {"timeout"}
+    assert "while loading your file" in verdict.message
+
+
+def test_hidden_cases_show_status_only_to_students(relu, zygote):
+    verdict = grade(relu, "import numpy as np\ndef relu(x):\n    return np.abs(x)\n", zygote=zygote)
+    hidden = [case for case in verdict.public().cases if case.hidden]
+    assert hidden and all(case.message == "" and case.details == {} for case in hidden)
+    visible = next(case for case in verdict.public().cases if case.name == "vector")
+    assert visible.details["got"] == "[2. , 0.5, 0. , 0.5, 3.5]"
+
+
+def test_verdict_round_trips_through_json(relu, zygote):
+    import json
+
+    verdict = grade(relu, "import numpy as np\ndef relu(x):\n    return np.abs(x)\n", zygote=zygote)
+    assert Verdict.from_dict(json.loads(json.dumps(verdict.to_dict()))) == verdict

@@ -1,0 +1,46 @@
+import pytest
+
+from graders.verdict import Verdict
+from submissions import services
+from submissions.models import Submission
+from submissions.tasks import grade_submission
+
+pytestmark = pytest.mark.django_db
+CORRECT = "import numpy as np\ndef relu(x):\n    return np.maximum(x, 0)\n"
+
+
+def test_grading_twice_records_one_verdict(student, relu_exercise):
+    submission = services.submission_create(user=student, exercise=relu_exercise, source=CORRECT)
+    grade_submission.apply(args=(submission.pk,))
+    first = Submission.objects.get(pk=submission.pk)
+    assert (first.status, first.score) == ("graded", 1.0)
+    grade_submission.apply(args=(submission.pk,))  # a redelivery after a lost ack
+    again = Submission.objects.get(pk=submission.pk)
+    assert again.graded_at == first.graded_at and again.verdict == first.verdict
+    verdict = Verdict.from_dict(first.verdict)
+    assert services.submission_record_verdict(submission_id=submission.pk, verdict=verdict) is False
+
+
+def test_platform_failure_is_retried_then_marked_for_staff_never_scored(student, relu_exercise, settings):
+    settings.DLGRADE_SANDBOX = "no-such-isolation"  # every attempt to start a sandbox fails
+    settings.GRADING_MAX_PLATFORM_ATTEMPTS = 3
+    from submissions import grading
+
+    grading.close_process_zygote()
+    submission = services.submission_create(user=student, exercise=relu_exercise, source=CORRECT)
+    grade_submission.apply(args=(submission.pk,))
+    failed = Submission.objects.get(pk=submission.pk)
+    assert failed.status == "platform_error"
+    assert failed.score is None
+    assert failed.platform_attempts == 3
+    assert "no-such-isolation" in failed.platform_message
+
+
+def test_broker_down_at_submit_keeps_the_submission_queued(student, relu_exercise, settings, monkeypatch, django_capture_on_commit_callbacks):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(grade_submission, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = services.submission_create(user=student, exercise=relu_exercise, source=CORRECT)
+    assert Submission.objects.get(pk=submission.pk).status == "queued"

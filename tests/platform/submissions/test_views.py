@@ -1,0 +1,80 @@
+import pytest
+from django.urls import reverse
+
+from graders.bundle import load_bundle
+from graders.engine import grade
+from submissions import services
+from submissions.models import Submission
+from tests.conftest import EXERCISES
+
+pytestmark = pytest.mark.django_db
+WRONG = "import numpy as np\ndef relu(x):\n    return np.abs(x)\n"
+
+
+@pytest.fixture
+def graded(student, relu_exercise, zygote, django_capture_on_commit_callbacks):
+    """A wrong relu submission of `student`, graded in-process."""
+    submission = services.submission_create(user=student, exercise=relu_exercise, source=WRONG)
+    verdict = grade(load_bundle(EXERCISES / "relu"), WRONG, zygote=zygote)
+    services.submission_record_verdict(submission_id=submission.pk, verdict=verdict)
+    submission.refresh_from_db()
+    return submission
+
+
+def test_submit_stores_and_shows_queued(client, student, relu_exercise, django_capture_on_commit_callbacks):
+    client.force_login(student)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("catalog:exercise-submit", args=["relu"]), {"source": WRONG}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Queued" in response.content.decode()
+    assert response["HX-Trigger"] == "submission-changed"
+    assert Submission.objects.get().status == "queued"
+    assert len(callbacks) == 1  # grading is enqueued only once the row is committed
+
+
+@pytest.mark.parametrize(
+    "source,message",
+    [("   \n", "Your code is empty."), ("x = 1\n" * 20000, "submissions are limited to 64 KiB"), ("a\x00b", "NUL character")],
+)
+def test_bad_code_gets_a_clear_message_and_nothing_is_stored(client, student, relu_exercise, source, message):
+    client.force_login(student)
+    response = client.post(reverse("catalog:exercise-submit", args=["relu"]), {"source": source}, HTTP_HX_REQUEST="true")
+    assert message in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_without_htmx_submit_redirects_back_to_the_exercise(client, student, relu_exercise):
+    client.force_login(student)
+    response = client.post(reverse("catalog:exercise-submit", args=["relu"]), {"source": WRONG})
+    assert response.status_code == 302 and response["Location"] == reverse("catalog:exercise-detail", args=["relu"])
+
+
+def test_student_sees_own_verdict_with_hidden_cases_as_pass_fail(client, student, graded):
+    client.force_login(student)
+    page = client.get(reverse("submissions:panel", args=[graded.pk])).content.decode()
+    assert "30%" in page and "3 of 10 cases passed" in page
+    assert "Negative inputs came back positive" in page
+    assert "2 of 5 values (40%) are off" in page  # visible case explained
+    assert "non_contiguous" in page and "(hidden)" in page
+    hidden_message = next(c["message"] for c in graded.verdict["cases"] if c["name"] == "large_magnitudes")
+    assert hidden_message and hidden_message not in page
+
+
+def test_other_student_cannot_see_a_submission(client, other_student, graded):
+    client.force_login(other_student)
+    for name in ("submissions:panel", "submissions:detail"):
+        assert client.get(reverse(name, args=[graded.pk])).status_code == 404
+
+
+def test_staff_see_hidden_case_details(client, instructor, graded):
+    client.force_login(instructor)
+    page = client.get(reverse("submissions:detail", args=[graded.pk])).content.decode()
+    hidden_message = next(c["message"] for c in graded.verdict["cases"] if c["name"] == "large_magnitudes")
+    assert hidden_message in page
+    assert "return np.abs(x)" in page
+
+
+def test_history_lists_attempts_with_scores(client, student, graded):
+    client.force_login(student)
+    page = client.get(reverse("catalog:exercise-history", args=["relu"])).content.decode()
+    assert f">{graded.pk}</a>" in page and "30%" in page
