@@ -44,6 +44,6 @@ def test_discover_reports_bad_bundles_and_loads_the_rest(tmp_path: Path):
 
 def test_cases_are_seeded_and_reproducible():
     first, second = load_bundle(EXERCISES / "relu"), load_bundle(EXERCISES / "relu")
-    for a, b in zip(first.cases, second.cases):
+    for a, b in zip(first.cases, second.cases, strict=True):
         assert a.name == b.name
-        assert all((x == y).all() for x, y in zip(a.args, b.args))
+        assert all((x == y).all() for x, y in zip(a.args, b.args, strict=True))

@@ -47,7 +47,7 @@ def test_tuple_output_may_come_back_as_a_list_and_names_the_item():
     result = compare([np.zeros(2), np.ones(2)], want, rtol=1e-6, atol=1e-9)
     assert "your output[1] of shape (3,), got (2,)" in result.message
     result = compare(np.zeros(2), want, rtol=1e-6, atol=1e-9)
-    assert "Expected your output to be a tuple of 2 items, got an array of shape (2,)" == result.message
+    assert result.message == "Expected your output to be a tuple of 2 items, got an array of shape (2,)"
 
 
 def test_tolerance_is_relative_plus_absolute():
