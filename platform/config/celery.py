@@ -12,14 +12,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def ensure_embedded_broker_folders() -> None:
-    from django.conf import settings
-
-    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-        for key in ("data_folder_in", "processed_folder"):
-            os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
-
-
 @worker_process_init.connect
 def warm_sandbox(**kwargs) -> None:
     """Start this worker process's sandbox before the first submission arrives."""

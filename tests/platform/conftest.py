@@ -66,9 +66,6 @@ def grading_worker(transactional_db, settings):
         DJANGO_SETTINGS_MODULE="config.settings",
         DLGRADE_GRADING_MAX_PLATFORM_ATTEMPTS="3",
     )
-    from config.celery import ensure_embedded_broker_folders
-
-    ensure_embedded_broker_folders()
     command = [
         sys.executable,
         "-m",
