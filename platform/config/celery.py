@@ -5,6 +5,8 @@ import os
 from celery import Celery
 from celery.signals import worker_process_init, worker_process_shutdown
 
+from config import broker  # noqa: F401 - registers the embedded broker's transport alias
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("dlgrade")
