@@ -253,8 +253,7 @@ def validate_bundle(bundle: Bundle) -> None:
         if all(case.hidden for case in cases) or not any(case.hidden for case in cases):
             raise BundleError(bundle.path, "cases need at least one visible and one hidden case")
         for case, expected in zip(cases, bundle.expected, strict=False):
-            leaves = expected if isinstance(expected, (list, tuple)) else [expected]
-            if any(not np.all(np.isfinite(leaf)) for leaf in leaves):
+            if any(not np.all(np.isfinite(leaf)) for leaf in leaves(expected)):
                 raise BundleError(bundle.path, f"the reference gives NaN or inf in case {case.name}")
         for variant in bundle.mistakes:
             if not isinstance(variant, MistakeVariant):

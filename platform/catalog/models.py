@@ -34,6 +34,10 @@ class Exercise(models.Model):
     def __str__(self) -> str:
         return self.slug
 
+    @property
+    def tolerance_text(self) -> str:
+        return f"rtol={self.rtol:g}, atol={self.atol:g}"
+
     def title(self, language: str) -> str:
         return self.title_zh if language.startswith("zh") else self.title_en
 

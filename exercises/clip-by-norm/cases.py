@@ -1,0 +1,45 @@
+import numpy as np
+
+from graders.cases import Case
+
+
+def _with_norm(array: np.ndarray, norm: float) -> np.ndarray:
+    return array * (norm / np.sqrt(np.sum(array * array)))
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    strided = (rng.standard_normal((4, 6)) * 2.0)[:, ::2]
+    readonly = rng.standard_normal((3, 3)) * 4.0
+    readonly.flags.writeable = False
+    return [
+        Case(
+            "vector_default_max_norm",
+            (np.array([3.0, -4.0]),),
+            description="norm 5 is above the default max_norm 1.0: the result has norm 1, same direction",
+        ),
+        Case(
+            "matrix_above_positional",
+            (rng.standard_normal((4, 3)) * 3.0, 2.0),
+            description="a (4, 3) weight gradient with norm about 10, max_norm=2.0: one norm over all 12 values",
+        ),
+        Case(
+            "below_max_norm_keyword",
+            (_with_norm(rng.standard_normal((2, 5)), 1.5),),
+            {"max_norm": 4.0},
+            description="norm 1.5 is below max_norm=4.0 (keyword): the gradient comes back unchanged",
+        ),
+        Case(
+            "exactly_at_max_norm",
+            (np.array([[1.5, -2.0], [0.0, 0.0]]), 2.5),
+            description="norm exactly 2.5 = max_norm: not above it, so unchanged",
+        ),
+        Case("all_zero", (np.zeros((3, 4)),), description="an all-zero gradient (norm 0) stays all zeros, not NaN"),
+        Case("conv_kernel_4d", (rng.standard_normal((3, 2, 3, 3)),), {"max_norm": 1.0}, hidden=True),
+        Case("bias_1d", (rng.standard_normal(7) * 5.0, 0.5), hidden=True),
+        Case("large_magnitudes", (rng.standard_normal((6, 5)) * 1e6, 10.0), hidden=True),
+        Case("tiny_values", (rng.standard_normal((4, 5)) * 1e-10, 1e-10), hidden=True, atol=0.0),
+        Case("single_element", (np.array([-7.0]), 2.0), hidden=True),
+        Case("non_contiguous", (strided, 1.0), hidden=True),
+        Case("read_only", (readonly, 1.5), hidden=True),
+        Case("fortran_order_below", (np.asfortranarray(_with_norm(rng.standard_normal((3, 4, 2)), 0.9)),), hidden=True),
+    ]

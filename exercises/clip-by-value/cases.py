@@ -1,0 +1,61 @@
+import numpy as np
+
+from graders.cases import Case
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    bias = rng.standard_normal(5)
+    weight = rng.standard_normal((4, 3)) * 2.0
+    kernel = rng.standard_normal((2, 3, 3, 3)) * 1.5
+    strided = (rng.standard_normal((4, 8)) * 3.0)[:, ::2]
+    readonly = rng.standard_normal((3, 5)) * 3.0
+    readonly.flags.writeable = False
+    return [
+        Case(
+            "single_vector_default",
+            ([np.array([-2.0, -0.5, -0.1, 0.0, 0.3, 0.5, 1.7])],),
+            description="one vector, clip_value left at its default 0.5; -0.5 and 0.5 sit exactly on the bounds",
+        ),
+        Case(
+            "layers_positional",
+            ([bias, weight, kernel], 1.0),
+            description="a bias (5,), a weight matrix (4, 3) and a conv kernel (2, 3, 3, 3), clip_value=1.0",
+        ),
+        Case(
+            "clip_value_keyword",
+            ([rng.standard_normal((3, 4)) * 4.0, rng.standard_normal(3)],),
+            {"clip_value": 2.5},
+            description="clip_value=2.5 passed by keyword",
+        ),
+        Case(
+            "all_inside",
+            ([rng.uniform(-0.2, 0.2, (2, 3)), rng.uniform(-0.2, 0.2, 4)], 0.25),
+            description="every value is already inside [-0.25, 0.25]: nothing changes",
+        ),
+        Case("negative_outliers", ([rng.uniform(-10.0, 0.1, (3, 3)), rng.uniform(-10.0, 0.1, 6)], 0.5), hidden=True),
+        Case("zeros", ([np.zeros((3, 3)), np.zeros(4)],), hidden=True),
+        Case(
+            "large_magnitudes",
+            ([rng.standard_normal((5, 6)) * 1e6, rng.standard_normal(6) * 1e6], 5.0),
+            hidden=True,
+        ),
+        Case("tiny_values", ([rng.standard_normal((4, 4)) * 1e-12], 1e-12), hidden=True, atol=0.0),
+        Case("single_element", ([np.array([-7.25])], 3.0), hidden=True),
+        Case("non_contiguous", ([strided, rng.standard_normal((2, 2))], 1.0), hidden=True),
+        Case("read_only", ([readonly],), {"clip_value": 2.0}, hidden=True),
+        Case(
+            "many_layers",
+            (
+                [
+                    rng.standard_normal(4) * 0.3,
+                    rng.standard_normal((3, 2)),
+                    rng.standard_normal((2, 2, 2)) * 0.2,
+                    rng.standard_normal((2, 1, 3, 3)),
+                    np.asfortranarray(rng.standard_normal((3, 4))),
+                    rng.standard_normal(2) * 0.05,
+                ],
+                0.1,
+            ),
+            hidden=True,
+        ),
+    ]

@@ -1,0 +1,61 @@
+import numpy as np
+
+from graders.cases import Case
+
+SEED_IMAGE = np.array(
+    [
+        [3.0, 1.0, 5.0, 0.0],
+        [2.0, 0.0, 4.0, 1.0],
+        [1.0, 2.0, 5.0, 2.0],
+        [0.0, 1.0, 3.0, 4.0],
+    ]
+)
+EDGE_KERNEL = np.array([[1.0, 0.0, -1.0], [1.0, 0.0, -1.0], [1.0, 0.0, -1.0]])
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    def normal(*shape: int) -> np.ndarray:
+        return rng.standard_normal(shape)
+
+    readonly_image, readonly_kernel = normal(6, 5), normal(3, 3)
+    readonly_image.flags.writeable = False
+    readonly_kernel.flags.writeable = False
+    return [
+        Case(
+            "seed_example",
+            (SEED_IMAGE.copy(), EDGE_KERNEL.copy()),
+            description="4x4 image, 3x3 vertical-edge kernel, stride 1, no padding: the top-left output is -8",
+        ),
+        Case(
+            "stride2_pad1",
+            (normal(7, 7), normal(3, 3), 2, 1),
+            description="7x7 image, 3x3 kernel, stride 2, pad 1: output (7 + 2 - 3)//2 + 1 = 4, so 4x4",
+        ),
+        Case(
+            "pad2",
+            (normal(5, 6), normal(3, 3)),
+            {"pad": 2},
+            description="5x6 image, 3x3 kernel, pad 2 (stride 1): output 7x8",
+        ),
+        Case(
+            "remainder_stride2",
+            (normal(8, 10), normal(3, 3)),
+            {"stride": 2},
+            description="8x10 image, 3x3 kernel, stride 2: (8 - 3)/2 leaves a remainder, the floor gives 3x4",
+        ),
+        Case("rect_kernel_stride3_pad1", (normal(9, 12), normal(2, 4), 3, 1), hidden=True),
+        Case("odd_sizes_stride2_pad2", (normal(11, 4), normal(3, 2)), {"stride": 2, "pad": 2}, hidden=True),
+        Case("stride_exceeds_kernel", (normal(9, 9), normal(2, 2), 4), hidden=True),
+        Case("one_by_one_kernel", (normal(4, 5), np.array([[2.5]])), hidden=True),
+        Case("kernel_equals_image", (normal(3, 4), normal(3, 4)), hidden=True),
+        Case("zeros_image_pad1", (np.zeros((5, 5)), normal(3, 3), 1, 1), hidden=True),
+        Case(
+            "large_values",
+            (rng.integers(-1000, 1001, size=(6, 6)).astype(float), rng.integers(-5, 6, size=(3, 3)).astype(float)),
+            {"stride": 1, "pad": 1},
+            hidden=True,
+        ),
+        Case("non_contiguous", (normal(6, 14)[:, ::2], normal(3, 3)), hidden=True),
+        Case("read_only", (readonly_image, readonly_kernel), {"pad": 1}, hidden=True),
+        Case("fortran_order", (np.asfortranarray(normal(7, 5)), np.asfortranarray(normal(3, 2)), 2, 1), hidden=True),
+    ]

@@ -1,0 +1,62 @@
+import numpy as np
+
+from graders.cases import Case
+
+
+def _with_zeros(array: np.ndarray, rng: np.random.Generator, share: float) -> np.ndarray:
+    return np.where(rng.random(array.shape) < share, 0.0, array)
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    weight = rng.standard_normal((4, 3))
+    bias = rng.standard_normal(3)
+    kernel = rng.standard_normal((2, 3, 3, 3))
+    strided = _with_zeros(rng.standard_normal((3, 8)), rng, 0.3)[:, ::2]
+    readonly = _with_zeros(rng.standard_normal((3, 3)), rng, 0.3)
+    readonly.flags.writeable = False
+    return [
+        Case(
+            "single_vector",
+            ([np.array([-2.0, 0.0, 0.5, 3.0])], 0.1),
+            description="one vector with an exact zero, lam=0.1: penalty 0.1 * 5.5 = 0.55",
+        ),
+        Case(
+            "three_layers_keyword",
+            ([weight, bias, kernel],),
+            {"lam": 0.01},
+            description="a weight matrix (4, 3), a bias (3,) and a conv kernel (2, 3, 3, 3), lam=0.01 by keyword",
+        ),
+        Case(
+            "exact_zeros",
+            ([_with_zeros(rng.standard_normal((4, 5)), rng, 0.4), np.array([0.0, 1.5, 0.0])], 0.5),
+            description="weights with many exact zeros: their gradient is 0 (sign(0) = 0)",
+        ),
+        Case("all_zero", ([np.zeros((3, 3)), np.zeros(2)], 0.1), hidden=True),
+        Case("sparse_conv_kernel", ([_with_zeros(rng.standard_normal((3, 2, 3, 3)), rng, 0.5)], 1e-3), hidden=True),
+        Case(
+            "large_magnitudes", ([rng.standard_normal((5, 4)) * 1e6, rng.standard_normal(4) * 1e6], 1e-4), hidden=True
+        ),
+        Case(
+            "tiny_values",
+            ([rng.standard_normal((3, 4)) * 1e-12, rng.standard_normal(4) * 1e-12], 2.0),
+            hidden=True,
+            atol=0.0,
+        ),
+        Case("single_element", ([np.array([-0.25])], 3.0), hidden=True),
+        Case("non_contiguous", ([strided, rng.standard_normal(2)], 0.2), hidden=True),
+        Case("read_only", ([readonly, rng.standard_normal((2, 2))],), {"lam": 0.05}, hidden=True),
+        Case(
+            "many_layers",
+            (
+                [
+                    rng.standard_normal((5, 4)),
+                    np.zeros(4),
+                    rng.standard_normal((4, 2)),
+                    rng.standard_normal(2),
+                    np.asfortranarray(rng.standard_normal((2, 3, 2))),
+                ],
+                0.3,
+            ),
+            hidden=True,
+        ),
+    ]

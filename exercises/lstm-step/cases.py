@@ -1,0 +1,93 @@
+import numpy as np
+
+from graders.cases import Case
+
+
+def _params(rng, H, D, scale=0.5):
+    """W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o in the order of the signature."""
+    params = []
+    for _ in range(4):
+        params.append(scale * rng.standard_normal((H, H + D)))
+        params.append(scale * rng.standard_normal(H))
+    return tuple(params)
+
+
+def _case(rng, name, N, H, D, *, zero_state=False, scale=0.5, cell_scale=1.0, hidden=False, description=""):
+    x_t = rng.standard_normal((N, D))
+    if zero_state:
+        h_prev, c_prev = np.zeros((N, H)), np.zeros((N, H))
+    else:
+        h_prev = np.tanh(rng.standard_normal((N, H)))
+        c_prev = cell_scale * rng.standard_normal((N, H))
+    return Case(name, (x_t, h_prev, c_prev, *_params(rng, H, D, scale)), hidden=hidden, description=description)
+
+
+def _biases_only(rng):
+    # Term isolation: with every weight zero, f, i, o are sigmoid of their biases and c_tilde = tanh(b_c),
+    # whatever x_t and h_prev are.
+    N, H, D = 3, 3, 2
+    x_t = rng.standard_normal((N, D))
+    h_prev = np.tanh(rng.standard_normal((N, H)))
+    c_prev = rng.standard_normal((N, H))
+    params = []
+    for _ in range(4):
+        params.append(np.zeros((H, H + D)))
+        params.append(rng.standard_normal(H))
+    return Case(
+        "biases_only",
+        (x_t, h_prev, c_prev, *params),
+        description="every weight is zero: f, i, o = sigmoid(bias), c_tilde = tanh(b_c), which checks each gate alone",
+    )
+
+
+def _non_contiguous(rng):
+    N, H, D = 3, 4, 2
+    x_t = rng.standard_normal((N, 2 * D))[:, ::2]
+    h_prev = np.tanh(rng.standard_normal((H, N))).T
+    c_prev = np.asfortranarray(rng.standard_normal((N, H)))
+    W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o = _params(rng, H, D)
+    W_f = np.asfortranarray(W_f)
+    W_c = (0.5 * rng.standard_normal((H + D, H))).T
+    b_i = (0.5 * rng.standard_normal(2 * H))[::2]
+    return Case("non_contiguous", (x_t, h_prev, c_prev, W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o), hidden=True)
+
+
+def _read_only(rng):
+    case = _case(rng, "read_only", 2, 3, 4, hidden=True)
+    for array in case.args:
+        array.flags.writeable = False
+    return case
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    return [
+        _case(rng, "small_example", 2, 3, 2, description="N=2, H=3, D=2 with nonzero h_prev and c_prev"),
+        _case(
+            rng,
+            "zero_state",
+            3,
+            4,
+            3,
+            zero_state=True,
+            description="the first step: h_prev = c_prev = 0, so c_t = i * c_tilde",
+        ),
+        _case(
+            rng,
+            "square_dims",
+            2,
+            3,
+            3,
+            description="H = D = 3: [x_t, h_prev] in the wrong order has the right shape, only wrong values",
+        ),
+        _case(rng, "batch1", 1, 2, 4, description="a batch of one sequence (N=1)"),
+        _biases_only(rng),
+        _case(rng, "odd_sizes", 5, 7, 3, hidden=True),
+        _case(rng, "H1_hidden", 3, 1, 2, hidden=True),
+        _case(rng, "square_batch1", 1, 4, 4, hidden=True),
+        # Pre-activations up to about +-1000: the gates saturate at exactly 0 or 1.
+        _case(rng, "large_preactivation", 4, 3, 2, scale=300.0, hidden=True),
+        # A large remembered cell state: tanh(c_t) saturates, c_t itself does not.
+        _case(rng, "large_cell_state", 3, 4, 2, cell_scale=50.0, hidden=True),
+        _non_contiguous(rng),
+        _read_only(rng),
+    ]

@@ -1,0 +1,53 @@
+import numpy as np
+
+from graders.cases import Case
+
+WORKED = np.array(
+    [
+        [
+            [
+                [1.0, 3.0, 2.0, 1.0],
+                [4.0, 2.0, 0.0, 5.0],
+                [-1.0, 0.0, 6.0, 2.0],
+                [3.0, 1.0, -2.0, 4.0],
+            ]
+        ]
+    ]
+)
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    def normal(*shape: int) -> np.ndarray:
+        return rng.standard_normal(shape)
+
+    readonly = normal(2, 2, 6, 6)
+    readonly.flags.writeable = False
+    return [
+        Case("worked_example", (WORKED.copy(), 2, 2, 2), description="the 4x4 example of the statement, N=C=1"),
+        Case("pool2_stride2", (normal(2, 3, 4, 4), 2, 2, 2), description="N=2, C=3, 4x4, 2x2 windows, stride 2"),
+        Case(
+            "overlap_pool3_stride2",
+            (normal(1, 2, 7, 7), 3, 3, 2),
+            description="3x3 windows with stride 2 overlap by one row/column: 1 + (7 - 3)//2 = 3",
+        ),
+        Case(
+            "remainder_floor",
+            (normal(2, 1, 5, 7), 2, 2, 2),
+            description="5x7 input, 2x2 windows, stride 2: the floor gives 2x3 and the last row is not used",
+        ),
+        Case(
+            "rect_pool",
+            (normal(2, 2, 6, 7),),
+            {"pool_height": 2, "pool_width": 3, "stride": 1},
+            hidden=True,
+        ),
+        Case("batch_of_one", (normal(1, 4, 6, 6), 3, 3, 3), hidden=True),
+        Case("stride_exceeds_pool", (normal(2, 2, 9, 9), 2, 2), {"stride": 3}, hidden=True),
+        Case("global_pool", (normal(3, 2, 5, 4), 5, 4, 1), hidden=True),
+        Case("all_negative", (-np.abs(normal(2, 2, 4, 6)) - 0.5, 2, 3, 2), hidden=True),
+        Case("zeros", (np.zeros((1, 2, 4, 4)), 2, 2, 2), hidden=True),
+        Case("large_magnitudes", (normal(2, 2, 6, 6) * 1e8, 2, 2, 2), hidden=True),
+        Case("non_contiguous", (normal(2, 2, 5, 12)[..., ::2], 3, 2, 2), hidden=True),
+        Case("read_only", (readonly, 3, 3, 1), hidden=True),
+        Case("fortran_order", (np.asfortranarray(normal(2, 3, 7, 5)), 2, 2, 2), hidden=True),
+    ]

@@ -1,0 +1,38 @@
+import numpy as np
+
+from graders.cases import Case
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    strided = (rng.standard_normal((3, 10)) * 4.0)[:, ::2]
+    readonly = rng.standard_normal((4, 4)) * 2.0
+    readonly.flags.writeable = False
+    fortran = np.asfortranarray(rng.standard_normal((5, 3)))
+    spread = np.stack([rng.uniform(-5.0, 5.0, size=4) + shift for shift in (1000.0, 0.0, -1000.0)])
+    return [
+        Case("vector", (np.array([1.0, 2.0, 3.0]),), description="one vector of 3 scores"),
+        Case(
+            "batch_rows",
+            (rng.standard_normal((4, 5)) * 2.0,),
+            description="N=4 rows of 5 classes: each row is normalised on its own",
+        ),
+        Case(
+            "large_inputs",
+            (np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0, -1000.0], [3.0, 1.0, 0.2]]),),
+            description="scores near +-1000: exp overflows (or underflows to 0/0) unless you subtract each row's max",
+        ),
+        Case(
+            "three_d",
+            (rng.standard_normal((2, 3, 4)),),
+            description="ndim 3, e.g. (T, N, K) RNN outputs: softmax over the last axis only",
+        ),
+        Case("equal_scores", (np.zeros((2, 5)),), hidden=True),
+        Case("single_class", (rng.standard_normal((3, 1)),), hidden=True),
+        Case("batch_of_one", (rng.standard_normal((1, 6)) * 3.0,), hidden=True),
+        Case("square", (rng.standard_normal((4, 4)) * 3.0,), hidden=True),
+        Case("large_negative", (rng.uniform(-1200.0, -1000.0, size=(3, 3)),), hidden=True),
+        Case("rows_far_apart", (spread,), hidden=True),
+        Case("non_contiguous", (strided,), hidden=True),
+        Case("read_only", (readonly,), hidden=True),
+        Case("fortran_order", (fortran,), hidden=True),
+    ]
