@@ -12,7 +12,6 @@ from graders.cases import Case, MistakeVariant
 from graders.compare import compare, matches, preview
 from graders.sandbox import CaseRun, RunResult, Zygote
 from graders.verdict import (
-    ERROR,
     FAIL,
     GRADED,
     MEMORY,
@@ -53,8 +52,8 @@ def verdict_from_run(bundle: Bundle, run: RunResult) -> Verdict:
         case_run = (
             run.cases[index] if index < len(run.cases) else CaseRun(index=index, status="error", message="Not run")
         )
-        result = _case_result(bundle, case, bundle.expected[index], case_run)
-        if result.status == FAIL and case_run.output is not None:
+        result, wrong_values = _case_result(bundle, case, bundle.expected[index], case_run)
+        if wrong_values:  # only a wrong value can match a known wrong version (not a mutation or a warning)
             failed_outputs.append((index, case_run.output))
         results.append(result)
 
@@ -87,14 +86,15 @@ def _status_message(status: str, bundle: Bundle, case: Case | None) -> str:
     return f"Your code failed{where}"
 
 
-def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> CaseResult:
+def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tuple[CaseResult, bool]:
+    """Return the case's result and whether it failed on its values."""
     base = {"name": case.name, "hidden": case.hidden, "weight": case.weight, "duration_ms": round(run.ms, 3)}
     if run.status != "ok":
         if run.status in (TIMEOUT, MEMORY):
             message = _status_message(run.status, bundle, case)
         else:
             message = run.message or _status_message(run.status, bundle, case)
-        return CaseResult(status=run.status if run.status != "ok" else ERROR, message=message, **base)
+        return CaseResult(status=run.status, message=message, **base), False
     rtol, atol = bundle.tolerance_for(case)
     comparison = compare(run.output, expected, rtol=rtol, atol=atol)
     details: dict[str, Any] = {}
@@ -107,14 +107,14 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> Cas
             **comparison.details,
         }
     if not comparison.ok:
-        return CaseResult(status=FAIL, message=comparison.message, details=details, **base)
+        return CaseResult(status=FAIL, message=comparison.message, details=details, **base), True
     if run.mutated:
         return CaseResult(
             status=FAIL,
             message="Your function changed its input arrays or lists; it must leave them as they were (work on a copy)",
             details=details,
             **base,
-        )
+        ), False
     if bundle.forbid_fp_warnings and run.warnings:
         return CaseResult(
             status=FAIL,
@@ -122,8 +122,8 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> Cas
             "never overflows or divides by zero",
             details=details,
             **base,
-        )
-    return CaseResult(status=PASS, details=details, **base)
+        ), False
+    return CaseResult(status=PASS, details=details, **base), False
 
 
 def _input_previews(bundle: Bundle, case: Case) -> dict[str, str]:
