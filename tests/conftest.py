@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from graders.sandbox import Zygote
 
@@ -61,3 +68,95 @@ def relu_exercise(db, tmp_path):
 
     sync_only(tmp_path, "relu")
     return Exercise.objects.get(slug="relu")
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database this test is using (pytest-django's test database)."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings.get("USER") or "postgres"
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    host = settings.get("HOST") or "127.0.0.1"
+    port = settings.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+class WorkerProcess:
+    def __init__(self, process: subprocess.Popen, queue: str) -> None:
+        self.process = process
+        self.queue = queue
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+            if " ready." in line:
+                self.ready.set()
+
+    def log(self) -> str:
+        return "".join(self.lines[-80:])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+@pytest.fixture
+def grading_worker(transactional_db, settings):
+    """A real Celery worker process grading from a queue of its own, on this test's database."""
+    queue = f"grading-test-{uuid.uuid4().hex[:8]}"
+    settings.CELERY_GRADING_QUEUE = queue
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url_for_subprocess(),
+        DLGRADE_GRADING_QUEUE=queue,
+        PYTHONPATH=f"{ROOT}:{ROOT / 'platform'}",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DLGRADE_GRADING_MAX_PLATFORM_ATTEMPTS="3",
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--loglevel=INFO",
+        "--concurrency=1",
+        "-Q",
+        queue,
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-n",
+        f"{queue}@%h",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+    worker = WorkerProcess(process, queue)
+    if not worker.ready.wait(60):
+        worker.stop()
+        pytest.fail("the Celery worker did not become ready:\n" + worker.log())
+    yield worker
+    worker.stop()
+
+
+def wait_until_final(submission_id: int, timeout: float = 30.0):
+    from submissions.models import Submission
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        submission = Submission.objects.get(pk=submission_id)
+        if submission.is_final:
+            return submission
+        time.sleep(0.05)
+    raise AssertionError(f"submission {submission_id} still {submission.status} after {timeout} s")

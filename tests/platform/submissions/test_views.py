@@ -78,3 +78,9 @@ def test_history_lists_attempts_with_scores(client, student, graded):
     client.force_login(student)
     page = client.get(reverse("catalog:exercise-history", args=["relu"])).content.decode()
     assert f">{graded.pk}</a>" in page and "30%" in page
+
+
+def test_feedback_shows_backticks_as_code_and_escapes_the_rest():
+    from submissions.templatetags.feedback import inline_code
+
+    assert inline_code("Import of `os` is not allowed <b>") == "Import of <code>os</code> is not allowed &lt;b&gt;"

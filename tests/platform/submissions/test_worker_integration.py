@@ -9,8 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from tests.conftest import REQUIRE_SERVICES, sync_only
-from tests.platform.conftest import wait_until_final
+from tests.conftest import REQUIRE_SERVICES, sync_only, wait_until_final
 
 CORRECT_RELU = "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0.0)\n"
 WRONG_RELU = "import numpy as np\n\ndef relu(x):\n    return np.abs(x)\n"
