@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "submissions",
+    "quizzes",
+    "courses",
+    "dashboard",
+    "api",
 ]
 
 MIDDLEWARE = [

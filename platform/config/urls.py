@@ -7,6 +7,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("exercises/", include("catalog.urls")),
     path("submissions/", include("submissions.urls")),
+    path("quizzes/", include("quizzes.urls")),
+    path("courses/", include("courses.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
