@@ -26,6 +26,8 @@ class Submission(models.Model):
     platform_attempts = models.IntegerField(default=0)
     platform_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the grading task was last sent; the sweeper re-sends a task that seems lost.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     graded_at = models.DateTimeField(null=True, blank=True)
 
