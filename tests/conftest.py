@@ -22,6 +22,27 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REQUIRE_SERVICES = os.environ.get("DLGRADE_REQUIRE_SERVICES") == "1"
 
 
+SESSION_QUEUE = f"grading-tests-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(autouse=True)
+def _private_grading_queue(settings):
+    """Tasks sent by tests go to a queue of this session, never to a developer's running worker."""
+    settings.CELERY_GRADING_QUEUE = SESSION_QUEUE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _purge_session_queue():
+    yield
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as connection:
+            connection.default_channel.queue_purge(SESSION_QUEUE)
+    except Exception:  # nothing was ever declared on that queue
+        pass
+
+
 @pytest.fixture(scope="session")
 def zygote():
     with Zygote() as warm:

@@ -125,7 +125,7 @@ EXERCISES_DIR = Path(env.str("DLGRADE_EXERCISES_DIR", default=str(ROOT / "exerci
 DLGRADE_SANDBOX = env.str("DLGRADE_SANDBOX", default="auto")  # auto | bwrap | plain
 MAX_SOURCE_BYTES = env.int("DLGRADE_MAX_SOURCE_BYTES", default=64 * 1024)
 # A submission still queued or running after this long is re-enqueued by the sweeper.
-GRADING_STALE_AFTER_S = env.int("DLGRADE_GRADING_STALE_AFTER_S", default=120)
+GRADING_STALE_AFTER_S = env.int("DLGRADE_GRADING_STALE_AFTER_S", default=60)
 GRADING_MAX_PLATFORM_ATTEMPTS = env.int("DLGRADE_GRADING_MAX_PLATFORM_ATTEMPTS", default=3)
 DEMO_PASSWORD = env.str("DLGRADE_DEMO_PASSWORD", default="")
 
@@ -134,7 +134,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300}
 else:
     # Embedded broker: messages are files under var/broker, shared by web and worker processes.
     CELERY_BROKER_URL = "dlgrade-fs://"  # kombu's file-system transport, made atomic (config/broker.py)
@@ -156,7 +156,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_GRADING_QUEUE = env.str("DLGRADE_GRADING_QUEUE", default="grading")
-CELERY_TASK_ROUTES = {"submissions.grade_submission": {"queue": CELERY_GRADING_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "submissions.grade_submission": {"queue": CELERY_GRADING_QUEUE},
+    "submissions.sweep_stale_submissions": {"queue": CELERY_GRADING_QUEUE},
+}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stale-submissions": {
+        "task": "submissions.sweep_stale_submissions",
+        "schedule": env.float("DLGRADE_SWEEP_EVERY_S", default=30.0),
+        "options": {"expires": 25},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_DEFAULT_QUEUE = CELERY_GRADING_QUEUE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

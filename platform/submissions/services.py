@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Exercise
@@ -37,7 +39,7 @@ def submission_create(*, user, exercise: Exercise, source: str) -> Submission:
     return submission
 
 
-def submission_enqueue(*, submission_id: int) -> None:
+def submission_enqueue(*, submission_id: int) -> bool:
     """Send the grading task. A broker outage leaves the row queued for the sweeper, never lost."""
     from submissions.tasks import grade_submission
 
@@ -45,6 +47,48 @@ def submission_enqueue(*, submission_id: int) -> None:
         grade_submission.apply_async((submission_id,), queue=settings.CELERY_GRADING_QUEUE)
     except Exception:  # the broker is down: the row stays queued and the sweeper re-enqueues it
         log.exception("could not enqueue submission %s; it stays queued", submission_id)
+        return False
+    Submission.objects.filter(pk=submission_id).update(enqueued_at=timezone.now())
+    return True
+
+
+def submission_sweep_stale(*, stale_after_s: float, max_attempts: int) -> dict[str, list[int]]:
+    """Re-send grading for submissions whose task seems lost; give up after ``max_attempts``.
+
+    A submission is stale when it is queued and its task was never sent (broker down at submit)
+    or was sent more than ``stale_after_s`` ago, or when it has been running that long (its worker
+    died). Re-sending is safe: grading is idempotent and a verdict is recorded once.
+    """
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=stale_after_s)
+    stale = Submission.objects.filter(
+        Q(status=Submission.Status.QUEUED, enqueued_at__isnull=True, created_at__lt=now - timedelta(seconds=5))
+        | Q(status=Submission.Status.QUEUED, enqueued_at__lt=cutoff)
+        | Q(status=Submission.Status.RUNNING, started_at__lt=cutoff)
+    ).values_list("pk", flat=True)
+    report: dict[str, list[int]] = {"requeued": [], "failed": []}
+    for submission_id in list(stale[:500]):
+        with transaction.atomic():
+            submission = Submission.objects.select_for_update().get(pk=submission_id)
+            if submission.is_final:
+                continue
+            submission.platform_attempts += 1
+            if submission.platform_attempts >= max_attempts:
+                submission.status = Submission.Status.PLATFORM_ERROR
+                submission.platform_message = "Grading was lost repeatedly (worker or broker failures)"
+                submission.graded_at = now
+                submission.save()
+                log.error("submission %s: gave up after %s lost gradings", submission_id, submission.platform_attempts)
+                report["failed"].append(submission_id)
+                continue
+            submission.status = Submission.Status.QUEUED
+            submission.enqueued_at = now  # do not sweep it again before stale_after_s
+            submission.save(update_fields=["platform_attempts", "status", "enqueued_at"])
+        if submission_enqueue(submission_id=submission_id):
+            report["requeued"].append(submission_id)
+    if report["requeued"] or report["failed"]:
+        log.warning("sweeper: re-sent %s, gave up on %s", report["requeued"], report["failed"])
+    return report
 
 
 def submission_start(*, submission_id: int) -> Submission | None:

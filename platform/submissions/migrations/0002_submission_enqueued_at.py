@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('submissions', '0001_create_submission'),
+        ("submissions", "0001_create_submission"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submission',
-            name='enqueued_at',
+            model_name="submission",
+            name="enqueued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

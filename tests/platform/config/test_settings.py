@@ -35,4 +35,4 @@ def test_compose_file_is_valid(tmp_path):
     result = subprocess.run([compose, "config", "-q"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     services = subprocess.run([compose, "config", "--services"], cwd=tmp_path, capture_output=True, text=True).stdout.split()
-    assert sorted(services) == ["postgres", "redis", "web", "worker"]
+    assert sorted(services) == ["beat", "postgres", "redis", "web", "worker"]

@@ -49,7 +49,10 @@ def test_prints_one_json_line_per_file_in_order(files):
 
 @pytest.mark.parametrize(
     "args,error",
-    [(("no-such-exercise", "x.py", "--json"), "unknown exercise 'no-such-exercise'"), (("relu", "/nonexistent.py", "--json"), "no such file: /nonexistent.py")],
+    [
+        (("no-such-exercise", "x.py", "--json"), "unknown exercise 'no-such-exercise'"),
+        (("relu", "/nonexistent.py", "--json"), "no such file: /nonexistent.py"),
+    ],
 )
 def test_usage_errors_exit_2_with_one_line(args, error):
     result = run_grade(*args)

@@ -36,7 +36,9 @@ def test_platform_failure_is_retried_then_marked_for_staff_never_scored(student,
     assert "no-such-isolation" in failed.platform_message
 
 
-def test_broker_down_at_submit_keeps_the_submission_queued(student, relu_exercise, settings, monkeypatch, django_capture_on_commit_callbacks):
+def test_broker_down_at_submit_keeps_the_submission_queued(
+    student, relu_exercise, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
@@ -44,3 +46,42 @@ def test_broker_down_at_submit_keeps_the_submission_queued(student, relu_exercis
     with django_capture_on_commit_callbacks(execute=True):
         submission = services.submission_create(user=student, exercise=relu_exercise, source=CORRECT)
     assert Submission.objects.get(pk=submission.pk).status == "queued"
+
+
+def _age(submission, seconds, **fields):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    past = timezone.now() - timedelta(seconds=seconds)
+    Submission.objects.filter(pk=submission.pk).update(created_at=past, **{k: past for k in fields})
+
+
+def test_sweeper_resends_lost_gradings_and_gives_up_after_the_limit(student, relu_exercise, monkeypatch):
+    sent = []
+    monkeypatch.setattr(grade_submission, "apply_async", lambda args, **kw: sent.append(args[0]))
+    never_sent = Submission.objects.create(user=student, exercise=relu_exercise, source=CORRECT)  # broker was down
+    lost = Submission.objects.create(user=student, exercise=relu_exercise, source=CORRECT, status="running")
+    fresh = Submission.objects.create(user=student, exercise=relu_exercise, source=CORRECT)
+    _age(never_sent, 30)
+    _age(lost, 300, started_at=True)
+    Submission.objects.filter(pk=fresh.pk).update(enqueued_at=fresh.created_at)
+
+    report = services.submission_sweep_stale(stale_after_s=60, max_attempts=3)
+    assert sorted(report["requeued"]) == sorted([never_sent.pk, lost.pk]) == sorted(sent)
+    lost.refresh_from_db()
+    assert (lost.status, lost.platform_attempts) == ("queued", 1)
+
+    assert services.submission_sweep_stale(stale_after_s=60, max_attempts=3)["requeued"] == []  # not again so soon
+    _age(lost, 300, enqueued_at=True)
+    services.submission_sweep_stale(stale_after_s=60, max_attempts=3)
+    _age(lost, 300, enqueued_at=True)
+    report = services.submission_sweep_stale(stale_after_s=60, max_attempts=3)
+    assert lost.pk in report["failed"]
+    lost.refresh_from_db()
+    assert lost.status == "platform_error" and lost.score is None
+
+
+def test_a_task_for_a_missing_submission_is_dropped(db):
+    result = grade_submission.apply(args=(987654,))
+    assert result.successful()

@@ -24,7 +24,9 @@ def graded(student, relu_exercise, zygote, django_capture_on_commit_callbacks):
 def test_submit_stores_and_shows_queued(client, student, relu_exercise, django_capture_on_commit_callbacks):
     client.force_login(student)
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(reverse("catalog:exercise-submit", args=["relu"]), {"source": WRONG}, HTTP_HX_REQUEST="true")
+        response = client.post(
+            reverse("catalog:exercise-submit", args=["relu"]), {"source": WRONG}, HTTP_HX_REQUEST="true"
+        )
     assert response.status_code == 200
     assert "Queued" in response.content.decode()
     assert response["HX-Trigger"] == "submission-changed"
@@ -34,11 +36,17 @@ def test_submit_stores_and_shows_queued(client, student, relu_exercise, django_c
 
 @pytest.mark.parametrize(
     "source,message",
-    [("   \n", "Your code is empty."), ("x = 1\n" * 20000, "submissions are limited to 64 KiB"), ("a\x00b", "NUL character")],
+    [
+        ("   \n", "Your code is empty."),
+        ("x = 1\n" * 20000, "submissions are limited to 64 KiB"),
+        ("a\x00b", "NUL character"),
+    ],
 )
 def test_bad_code_gets_a_clear_message_and_nothing_is_stored(client, student, relu_exercise, source, message):
     client.force_login(student)
-    response = client.post(reverse("catalog:exercise-submit", args=["relu"]), {"source": source}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("catalog:exercise-submit", args=["relu"]), {"source": source}, HTTP_HX_REQUEST="true"
+    )
     assert message in response.content.decode()
     assert not Submission.objects.exists()
 
