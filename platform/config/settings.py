@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,6 +116,13 @@ STATICFILES_DIRS = [PLATFORM_DIR / "static"] + [
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False) else None
+)
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DLGRADE_MAX_REQUEST_BYTES", default=512 * 1024)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -128,6 +136,27 @@ MAX_SOURCE_BYTES = env.int("DLGRADE_MAX_SOURCE_BYTES", default=64 * 1024)
 GRADING_STALE_AFTER_S = env.int("DLGRADE_GRADING_STALE_AFTER_S", default=60)
 GRADING_MAX_PLATFORM_ATTEMPTS = env.int("DLGRADE_GRADING_MAX_PLATFORM_ATTEMPTS", default=3)
 DEMO_PASSWORD = env.str("DLGRADE_DEMO_PASSWORD", default="")
+
+# Limits that protect the service ("count/seconds").
+SUBMIT_RATE = env.str("DLGRADE_SUBMIT_RATE", default="12/60")
+LOGIN_FAILURE_RATE = env.str("DLGRADE_LOGIN_FAILURE_RATE", default="5/300")
+
+# One cache shared by every web process (rate limits, login throttling).
+if env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("REDIS_URL"),
+            "KEY_PREFIX": "dlgrade",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # --- Celery ----------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.selectors import exercise_get_active
+from config.ratelimit import limit_per_user
 from graders.verdict import Verdict
 from submissions.selectors import submission_visible_to, submissions_for
 from submissions.services import submission_create
@@ -26,6 +27,7 @@ def verdict_context(request, submission) -> dict:
 
 @login_required
 @require_POST
+@limit_per_user("SUBMIT_RATE")
 def submission_create_view(request, slug: str):
     exercise = exercise_get_active(slug=slug)
     if exercise is None:
