@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
