@@ -267,7 +267,7 @@ def main() -> None:
             capture_output=True,
             text=True,
             check=True,
-        ).stdout.split()
+        ).stdout.split()[-2:]
         total_rows, unfinished = int(count[0]), int(count[1])
     finally:
         for process in processes:
