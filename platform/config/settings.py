@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "courses",
     "dashboard",
     "api",
+    "batches",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +145,42 @@ MAX_SOURCE_BYTES = env.int("DLGRADE_MAX_SOURCE_BYTES", default=64 * 1024)
 GRADING_STALE_AFTER_S = env.int("DLGRADE_GRADING_STALE_AFTER_S", default=60)
 GRADING_MAX_PLATFORM_ATTEMPTS = env.int("DLGRADE_GRADING_MAX_PLATFORM_ATTEMPTS", default=3)
 DEMO_PASSWORD = env.str("DLGRADE_DEMO_PASSWORD", default="")
+# Batch jobs: an item claimed longer ago than this (its worker was lost), or queued while its job
+# made no progress for this long (its message was lost), is sent again; grading an item is idempotent.
+BATCH_LEASE_S = env.int("DLGRADE_BATCH_LEASE_S", default=60)
+BATCH_MAX_UPLOAD_BYTES = env.int("DLGRADE_BATCH_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+
+# --- REST API (/api/v1/) ---------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.json_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "dlgrade API",
+    "DESCRIPTION": "Exercises, quizzes, submissions and their verdicts; batch jobs for staff. Authenticate with "
+    "`Authorization: Bearer <token>` (tokens are made on your profile page) or the browser session.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",  # served by whitenoise: no CDN needed
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Limits that protect the service ("count/seconds").
 SUBMIT_RATE = env.str("DLGRADE_SUBMIT_RATE", default="12/60")
@@ -187,12 +227,18 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Results are not used, so a killed pool process is declared lost at once and its task re-queued
+# (the default waits 10 s for a result that will never come).
+CELERY_WORKER_LOST_WAIT = 1.0
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_GRADING_QUEUE = env.str("DLGRADE_GRADING_QUEUE", default="grading")
+# Batch jobs (manage.py grade --distributed, zip uploads) fan out one task per file on their own queue.
+CELERY_BATCH_QUEUE = env.str("DLGRADE_BATCH_QUEUE", default="batch")
 CELERY_TASK_ROUTES = {
     "submissions.grade_submission": {"queue": CELERY_GRADING_QUEUE},
     "submissions.sweep_stale_submissions": {"queue": CELERY_GRADING_QUEUE},
+    "batches.*": {"queue": CELERY_BATCH_QUEUE},
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-submissions": {
@@ -200,6 +246,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("DLGRADE_SWEEP_EVERY_S", default=30.0),
         "options": {"expires": 25},
     },
+}
+CELERY_BEAT_SCHEDULE["requeue-stale-batch-items"] = {
+    "task": "batches.requeue_stale",
+    "schedule": env.float("DLGRADE_SWEEP_EVERY_S", default=30.0),
+    "options": {"expires": 25},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_DEFAULT_QUEUE = CELERY_GRADING_QUEUE
