@@ -1,27 +1,59 @@
 """Build the command that starts a zygote, with every isolation layer this host allows.
 
-``bwrap``: user, pid, net, ipc, uts and mount namespaces; only /usr, the interpreter, NumPy and the
-runner are visible, read-only; no /proc, no /run, no host /tmp, no app folder; cleared environment.
-``plain``: the fallback for hosts without user namespaces: a separate process with a cleared
-environment and the per-job rlimits the runner applies. Each mode reports its layers.
+Isolation (``DLGRADE_SANDBOX``: auto | bwrap | plain):
+
+``bwrap``: pid, net, ipc, uts, mount (and cgroup) namespaces; only /usr, the interpreter, NumPy
+and the runner are visible, read-only; no /proc, no /run, no host /tmp, no app folder; a private
+16 MiB /tmp; cleared environment; a new session. As root, bwrap sets the namespaces up itself and
+the runner then drops to a dedicated slot uid (RLIMIT_NPROC is ignored for root, and a real
+unprivileged uid cannot read root's 0600 files even if one were visible). As a normal user, bwrap
+uses a user namespace instead (uid 65534 inside).
+
+``plain``: the fallback for hosts (or containers) without user namespaces: a separate process with
+a cleared environment, the dedicated uid when the worker is root, per-job rlimits, no-dumpable and
+a seccomp filter that also forbids opening any file, since the whole filesystem is visible.
+
+The seccomp allowlist, rlimits and cgroups apply in both modes; see docs/sandbox.md.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
+import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
 
 INSIDE = Path(__file__).resolve().parent / "inside"
 RUNNER = INSIDE / "runner.py"
-SANDBOX_UID = 65534
+SANDBOX_UID = 65534  # the uid seen inside a user namespace
 TMPFS_BYTES = 16 << 20
 PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")  # hosts set these to keep OpenBLAS correct
+# Dedicated host uids for zygotes when the worker runs as root; one per live zygote on the host.
+SLOT_UID_BASE = int(os.environ.get("DLGRADE_SANDBOX_UID_BASE", "64000"))
+SLOT_UID_COUNT = int(os.environ.get("DLGRADE_SANDBOX_UID_COUNT", "1000"))
+MODES = ("auto", "bwrap", "plain")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one zygote is started, and which layers that gives."""
+
+    command: list[str]
+    env: dict[str, str]
+    layers: tuple[str, ...]
+    mode: str  # bwrap | plain
+    uid: int | None  # dedicated host uid the runner drops to (root workers only)
+    cwd: str
 
 
 def _environment() -> dict[str, str]:
@@ -47,56 +79,94 @@ def _interpreter() -> Path:
     return Path(os.path.realpath(sys.executable))
 
 
-@functools.cache
-def bwrap_works() -> bool:
-    """Whether bubblewrap exists and may create the namespaces here (not in every container)."""
-    bwrap = shutil.which("bwrap")
-    if not bwrap:
-        return False
-    probe = [
-        bwrap,
-        "--unshare-all",
-        "--die-with-parent",
-        "--ro-bind",
-        "/usr",
-        "/usr",
-        "--symlink",
-        "usr/lib64",
-        "/lib64",
-        "--symlink",
-        "usr/lib",
-        "/lib",
-        "--",
-        "/usr/bin/true",
-    ]
+CAP_SETGID, CAP_SETUID, CAP_SYS_ADMIN = 6, 7, 21
+
+
+def _capabilities() -> int:
+    """This process's effective capability set (a root user in a container may have none)."""
     try:
-        return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("CapEff:"):
+                return int(line.split()[1], 16)
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
-def resolve_isolation(isolation: str) -> str:
-    if isolation == "auto":
-        return "bwrap" if bwrap_works() else "plain"
-    if isolation == "bwrap" and not bwrap_works():
-        raise RuntimeError("DLGRADE_SANDBOX=bwrap but bubblewrap is missing or cannot create namespaces here")
-    if isolation not in ("bwrap", "plain"):
-        raise ValueError(f"unknown sandbox isolation {isolation!r}")
-    return isolation
+def _can_switch_uid() -> bool:
+    caps = _capabilities()
+    return bool(caps & (1 << CAP_SETUID)) and bool(caps & (1 << CAP_SETGID))
 
 
-def zygote_command(control_fd: int, isolation: str = "auto") -> tuple[list[str], dict[str, str], tuple[str, ...]]:
-    mode = resolve_isolation(isolation)
-    env = _environment()
-    python = _interpreter()
-    if mode == "plain":
-        site = str(Path(numpy.__file__).resolve().parent.parent)
-        command = [str(python), "-I", "-S", str(RUNNER), str(control_fd), site]
-        return command, env, ("process", "cleared-env", "rlimits", "no-dumpable")
-    prefix = Path(os.path.realpath(sys.base_prefix))
-    args = [
+def _privileged() -> bool:
+    """Root with the capabilities to set up namespaces itself and hand the sandbox another uid."""
+    return _can_switch_uid() and bool(_capabilities() & (1 << CAP_SYS_ADMIN))
+
+
+# ---------------------------------------------------------------------------------------------
+# dedicated uids
+
+
+class SlotUid:
+    """A host uid reserved for one zygote with an flock held for its lifetime."""
+
+    def __init__(self, uid: int, fd: int) -> None:
+        self.uid = uid
+        self._fd = fd
+
+    @classmethod
+    def acquire(cls) -> SlotUid | None:
+        """Reserve a free slot uid (needs CAP_SETUID/CAP_SETGID; None otherwise or when all are taken)."""
+        if not _can_switch_uid() or SLOT_UID_COUNT <= 0:
+            return None
+        folder = Path(tempfile.gettempdir()) / "dlgrade-sandbox-slots"
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        info = os.lstat(folder)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
+            raise RuntimeError(f"{folder} is not a private directory owned by this user")
+        for uid in range(SLOT_UID_BASE, SLOT_UID_BASE + SLOT_UID_COUNT):
+            fd = os.open(folder / str(uid), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            return cls(uid, fd)
+        return None
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+# ---------------------------------------------------------------------------------------------
+# bubblewrap
+
+
+def _bwrap_namespaces(privileged: bool) -> list[str]:
+    if privileged:
+        # Root sets up the namespaces without a user namespace; the runner keeps CAP_SETUID and
+        # CAP_SETGID only long enough to drop to its slot uid.
+        return [
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-ipc",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+            "--cap-add",
+            "CAP_SETUID",
+            "--cap-add",
+            "CAP_SETGID",
+        ]
+    return ["--unshare-all", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
+
+
+def _bwrap_base(privileged: bool) -> list[str]:
+    return [
         shutil.which("bwrap") or "bwrap",
-        "--unshare-all",
+        *_bwrap_namespaces(privileged),
         "--die-with-parent",
         "--new-session",
         "--clearenv",
@@ -112,6 +182,63 @@ def zygote_command(control_fd: int, isolation: str = "auto") -> tuple[list[str],
         "--symlink",
         "usr/bin",
         "/bin",
+    ]
+
+
+@functools.cache
+def _bwrap_probe(privileged: bool) -> bool:
+    if not shutil.which("bwrap"):
+        return False
+    probe = [*_bwrap_base(privileged), "--", "/usr/bin/true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def bwrap_works() -> bool:
+    """Whether bubblewrap exists and may create the namespaces here (not in every container)."""
+    return (_privileged() and _bwrap_probe(True)) or _bwrap_probe(False)
+
+
+def resolve_isolation(isolation: str | None) -> str:
+    if isolation is None:
+        isolation = os.environ.get("DLGRADE_SANDBOX", "auto")
+    if isolation not in MODES:
+        raise ValueError(f"unknown sandbox isolation {isolation!r}")
+    if isolation == "auto":
+        return "bwrap" if bwrap_works() else "plain"
+    if isolation == "bwrap" and not bwrap_works():
+        raise RuntimeError("DLGRADE_SANDBOX=bwrap but bubblewrap is missing or cannot create namespaces here")
+    return isolation
+
+
+def plan(control_fd: int, isolation: str | None = "auto", *, uid: int | None = None, seccomp: bool = True) -> Plan:
+    """The command starting a zygote that talks over ``control_fd`` (``uid``: a reserved slot uid).
+
+    ``seccomp=False`` exists to prove that the self-test notices a missing layer; never in production.
+    """
+    mode = resolve_isolation(isolation)
+    env = _environment()
+    python = _interpreter()
+    if uid is not None and not _can_switch_uid():
+        uid = None
+    if mode == "plain":
+        site = str(Path(numpy.__file__).resolve().parent.parent)
+        options = {"files": "none", "uid": uid, "seccomp": seccomp}
+        command = [str(python), "-I", "-S", str(RUNNER), str(control_fd), site, json.dumps(options)]
+        layers = ["plain process (no namespaces)", "cleared environment", "no file access after start-up (seccomp)"]
+        if uid is not None:
+            layers.append(f"dedicated uid {uid}")
+        return Plan(command, env, tuple(layers), mode, uid, "/")
+
+    # Root without a free slot uid (or where privileged bwrap fails) uses a user namespace instead.
+    privileged = uid is not None and _privileged() and _bwrap_probe(True)
+    if not privileged and not _bwrap_probe(False):
+        raise RuntimeError("bubblewrap cannot create a user namespace here")
+    prefix = Path(os.path.realpath(sys.base_prefix))
+    args = [
+        *_bwrap_base(privileged),
         "--dev",
         "/dev",
         "--size",
@@ -121,10 +248,6 @@ def zygote_command(control_fd: int, isolation: str = "auto") -> tuple[list[str],
         "--ro-bind",
         str(INSIDE),
         "/opt/dlgrade",
-        "--uid",
-        str(SANDBOX_UID),
-        "--gid",
-        str(SANDBOX_UID),
         "--chdir",
         "/tmp",
     ]
@@ -134,19 +257,23 @@ def zygote_command(control_fd: int, isolation: str = "auto") -> tuple[list[str],
         args += ["--ro-bind", str(path), f"/opt/site/{path.name}"]
     for name, value in env.items():
         args += ["--setenv", name, value]
-    args += ["--", str(python), "-I", "-S", "/opt/dlgrade/runner.py", str(control_fd), "/opt/site"]
-    return (
-        args,
-        env,
-        (
-            "bwrap",
-            "user-ns",
-            "pid-ns",
-            "net-ns",
-            "mount-ns",
-            "minimal-ro-binds",
-            "cleared-env",
-            "rlimits",
-            "no-dumpable",
-        ),
-    )
+    options = {"files": "readonly", "uid": uid if privileged else None, "seccomp": seccomp}
+    args += ["--", str(python), "-I", "-S", "/opt/dlgrade/runner.py", str(control_fd), "/opt/site", json.dumps(options)]
+    layers = [
+        "bwrap: pid, net, ipc, uts, mount namespaces" + ("" if privileged else ", user namespace (uid 65534)"),
+        "minimal read-only binds (no /proc, /run, /etc, host /tmp or app folder)",
+        f"private /tmp (tmpfs, {TMPFS_BYTES >> 20} MiB)",
+        "cleared environment",
+        "new session",
+    ]
+    if privileged:
+        layers.append(f"dedicated uid {uid}")
+    return Plan(args, env, tuple(layers), mode, uid if privileged else None, "/")
+
+
+def zygote_command(
+    control_fd: int, isolation: str | None = "auto"
+) -> tuple[list[str], dict[str, str], tuple[str, ...]]:
+    """Compatibility wrapper: the command of a zygote without a slot uid (non-root workers)."""
+    chosen = plan(control_fd, isolation)
+    return chosen.command, chosen.env, chosen.layers

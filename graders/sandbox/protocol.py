@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
 from typing import Any
 
@@ -20,7 +21,12 @@ NUMERIC_KINDS = "biufc"
 
 
 class ProtocolError(Exception):
-    """The sandbox sent something malformed: the student's process is to blame, not the platform."""
+    """The sandbox sent something malformed: the student's process is to blame, not the platform.
+
+    ``frames`` holds the well-formed frames that arrived before the malformed one.
+    """
+
+    frames: list[tuple[dict[str, Any], list[bytes]]] = []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,9 +94,13 @@ class FrameReader:
         if self.total > self.max_total_bytes:
             raise ProtocolError(f"your function returned more than {self.max_total_bytes >> 20} MiB of data")
         self.buffer += data
-        frames = []
+        frames: list[tuple[dict[str, Any], list[bytes]]] = []
         while True:
-            frame = self._next()
+            try:
+                frame = self._next()
+            except ProtocolError as exc:
+                exc.frames = frames
+                raise
             if frame is None:
                 return frames
             frames.append(frame)
@@ -121,8 +131,63 @@ class FrameReader:
         return header, blobs
 
 
+# The exact header np.save writes for a plain array: parsed without ast, anything else goes through
+# numpy's own (slower) header reader. Both paths check dtype and length before touching the data.
+_SIMPLE_HEADER = re.compile(
+    rb"\{'descr': '([<>|=][biufc][0-9]{1,2})', 'fortran_order': (True|False), 'shape': \(((?:[0-9]{1,12}, )*(?:[0-9]{1,12},?)?)\), \} *\n"
+)
+MAX_DIMS = 32
+
+
+def _checked_dtype(dtype: np.dtype) -> np.dtype:
+    if dtype.hasobject or dtype.kind not in NUMERIC_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise ProtocolError(f"values of dtype {dtype} are not numbers")
+    return dtype
+
+
+def _checked_length(blob: bytes, offset: int, shape: tuple[int, ...], dtype: np.dtype) -> None:
+    if len(shape) > MAX_DIMS:
+        raise ProtocolError("array has too many dimensions")
+    count = 1
+    for dim in shape:
+        count *= int(dim)
+    if len(blob) - offset != count * dtype.itemsize:
+        raise ProtocolError(f"array data does not match its header (shape {shape}, dtype {dtype})")
+
+
+def _parse_simple(blob: bytes) -> tuple[int, tuple[int, ...], bool, np.dtype] | None:
+    """(data offset, shape, fortran, dtype) for the header np.save writes, else None."""
+    if blob[:8] == b"\x93NUMPY\x01\x00" and len(blob) >= 10:
+        (length,) = struct.unpack("<H", blob[8:10])
+        start = 10
+    elif blob[:8] in (b"\x93NUMPY\x02\x00", b"\x93NUMPY\x03\x00") and len(blob) >= 12:
+        (length,) = struct.unpack("<I", blob[8:12])
+        start = 12
+    else:
+        return None
+    if length > MAX_HEADER_BYTES:
+        raise ProtocolError(".npy header too large")
+    match = _SIMPLE_HEADER.fullmatch(blob, start, start + length)
+    if match is None:
+        return None
+    dims = match.group(3).replace(b" ", b"").rstrip(b",")
+    shape = tuple(int(dim) for dim in dims.split(b",")) if dims else ()
+    try:
+        dtype = np.dtype(match.group(1).decode())
+    except TypeError:
+        raise ProtocolError("invalid .npy dtype") from None
+    return start + length, shape, match.group(2) == b"True", dtype
+
+
 def load_npy(blob: bytes) -> np.ndarray:
-    """Load one .npy blob after checking its header against its real length."""
+    """Load one .npy blob after checking its header against its real length (never unpickles)."""
+    simple = _parse_simple(blob)
+    if simple is not None:
+        offset, shape, fortran, dtype = simple
+        _checked_dtype(dtype)
+        _checked_length(blob, offset, shape, dtype)
+        array = np.frombuffer(blob, dtype=dtype, offset=offset)  # read-only view, no copy
+        return array.reshape(shape[::-1]).T if fortran else array.reshape(shape)
     stream = io.BytesIO(blob)
     try:
         version = npy_format.read_magic(stream)
@@ -134,13 +199,8 @@ def load_npy(blob: bytes) -> np.ndarray:
             raise ProtocolError(f"unsupported .npy version {version}")
     except ValueError as exc:
         raise ProtocolError(f"invalid .npy data: {exc}") from None
-    if dtype.hasobject or dtype.kind not in NUMERIC_KINDS or dtype.fields is not None:
-        raise ProtocolError(f"values of dtype {dtype} are not numbers")
-    count = 1
-    for dim in shape:
-        count *= int(dim)
-    if len(blob) - stream.tell() != count * dtype.itemsize:
-        raise ProtocolError(f"array data does not match its header (shape {shape}, dtype {dtype})")
+    _checked_dtype(dtype)
+    _checked_length(blob, stream.tell(), shape, dtype)
     return np.load(io.BytesIO(blob), allow_pickle=False)
 
 

@@ -7,6 +7,7 @@ clock per case, caps printed output and result bytes, and attributes every way a
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graders.sandbox import launch
+from graders.sandbox.cgroups import Cgroups
 from graders.sandbox.protocol import FrameReader, ProtocolError, decode_output, encode_frame, encode_value
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,12 @@ ZYGOTE_JOBS_BEFORE_RESTART = 1000
 # Interpreter + NumPy with one BLAS thread reserve ~170 MiB of address space before the student
 # allocates anything; RLIMIT_AS is the student's budget on top of that.
 ADDRESS_SPACE_BASELINE = 320 << 20
+# The memory cgroup holds the zygote and its child: the zygote's own usage, the student's budget,
+# copy-on-write copies of zygote pages, the private /tmp and Python's own allocations.
+CGROUP_HEADROOM = 96 << 20
+PIDS_MAX = 64  # bwrap (2), the zygote, the child, its threads
+NPROC_LIMIT = 24  # per dedicated uid: the zygote, the child and its threads
+EXIT_SETUP_FAILED = 71  # runner.py: the child could not confine itself
 
 
 class SandboxUnavailable(Exception):
@@ -71,54 +79,132 @@ class _Attempt:
     kill_reason: str = ""
     kill_message: str = ""
     exit_report: dict[str, Any] = field(default_factory=dict)
+    armed: bool = False  # the child confined itself; from here on, what happens is the student's doing
+    oom_killed: bool = False
+    oom_known: bool = False  # a memory cgroup tells OOM kills apart from other SIGKILLs
+    exit_pending: bool = False  # every result arrived: the child's exit is collected before the next job
     printed: bytearray = field(default_factory=bytearray)
     printed_total: int = 0
 
 
 class Zygote:
-    """One warm, sandboxed NumPy process; it forks a fresh child for every job."""
+    """One warm, sandboxed NumPy process; it forks a fresh child for every job.
 
-    def __init__(self, isolation: str = "auto") -> None:
+    ``isolation`` is auto | bwrap | plain (default: the DLGRADE_SANDBOX environment variable, else
+    auto). ``layers`` lists the isolation actually in force once started, ``missing`` what this
+    host could not provide; both are logged at start-up.
+    """
+
+    def __init__(
+        self,
+        isolation: str | None = None,
+        *,
+        jobs_before_restart: int = ZYGOTE_JOBS_BEFORE_RESTART,
+        use_cgroups: bool = True,
+        dedicated_uid: bool = True,
+        seccomp: bool = True,
+    ) -> None:
         self.isolation = isolation
+        self.jobs_before_restart = jobs_before_restart
+        self.use_cgroups = use_cgroups
+        self.dedicated_uid = dedicated_uid
+        self.seccomp = seccomp  # False only to test that the self-test notices
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.jobs_done = 0
+        self.restarts = 0  # after an anomaly (planned replacements every N jobs are counted in starts)
+        self.starts = 0
         self.layers: tuple[str, ...] = ()
+        self.missing: tuple[str, ...] = ()
+        self.info: dict[str, Any] = {}
+        self.plan: launch.Plan | None = None
+        self.cgroups = Cgroups()
+        self._slot: launch.SlotUid | None = None
+        self._anomaly = ""
+        self._tasks_baseline: int | None = None
+        self._memory_baseline = 0
+        self._oom_seen: int | None = None
+        self._exit_pending = False
+        self.last_exit: dict[str, Any] = {}  # the last exit report collected lazily (diagnostics)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        command, env, self.layers = launch.zygote_command(theirs.fileno(), self.isolation)
+        try:
+            self._slot = launch.SlotUid.acquire() if self.dedicated_uid else None
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            self.plan = launch.plan(
+                theirs.fileno(), self.isolation, uid=self._slot.uid if self._slot else None, seccomp=self.seccomp
+            )
+        except (OSError, RuntimeError, ValueError) as exc:
+            self._release()
+            raise SandboxUnavailable(f"cannot prepare the sandbox: {exc}") from exc
+        if self.plan.uid is None and self._slot is not None:
+            self._slot.release()
+            self._slot = None
+        self.cgroups = Cgroups.create(PIDS_MAX, 1 << 30) if self.use_cgroups else Cgroups(notes=["cgroups off"])
         try:
             self.process = subprocess.Popen(
-                command,
-                env=env,
+                self.plan.command,
+                env=self.plan.env,
+                cwd=self.plan.cwd,
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
                 close_fds=True,
                 start_new_session=True,
+                preexec_fn=self.cgroups.join if (self.cgroups.memory or self.cgroups.pids) else None,
             )
         except OSError as exc:
+            ours.close()
+            self._release()
             raise SandboxUnavailable(f"cannot start the sandbox: {exc}") from exc
         finally:
             theirs.close()
         self.control = ours
-        ready, _, _ = select.select([ours], [], [], READY_TIMEOUT_S)
-        message = ours.recv(65536) if ready else b""
+        poller = select.poll()  # not select(): a busy worker may hold fds above 1024
+        poller.register(ours, select.POLLIN)
+        message = ours.recv(65536) if poller.poll(READY_TIMEOUT_S * 1000) else b""
         if not message:
             stderr = self._stderr_tail()
             self.close()
             raise SandboxUnavailable(f"the sandbox did not start: {stderr or 'no response'}")
-        info = json.loads(message)
+        self.info = json.loads(message)
+        seccomp = str(self.info.get("seccomp", "unavailable"))
+        if seccomp.startswith("failed"):
+            self.close()
+            raise SandboxUnavailable(f"the sandbox's seccomp filter does not work here: {seccomp}")
+        layers = list(self.plan.layers)
+        missing = list(self.cgroups.notes)
+        limits = "rlimits: CPU, address space, file size, open files, no core"
+        layers.append(limits + (", processes (NPROC)" if self.plan.uid is not None else ""))
+        if seccomp == "ok":
+            layers.append(f"seccomp allowlist ({self.info.get('arch')}, {self.info.get('files')} files)")
+        else:
+            missing.append(f"seccomp {seccomp} on {self.info.get('arch')}")
+        layers.append("no-dumpable, no-new-privs, parent-death signal")
+        layers.extend(self.cgroups.layers())
+        if self.plan.uid is None:
+            missing.append("no dedicated uid (needs a root worker with CAP_SETUID): RLIMIT_NPROC does not apply")
+        self.layers, self.missing = tuple(layers), tuple(missing)
+        self._tasks_baseline = self.cgroups.tasks()
+        self._memory_baseline = self.cgroups.usage() or 0
+        self._oom_seen = self.cgroups.oom_kills()
+        self._anomaly = ""
         log.info(
-            "sandbox ready: python %s, numpy %s, layers: %s", info["python"], info["numpy"], ", ".join(self.layers)
+            "sandbox ready (%s): python %s, numpy %s, layers: %s%s",
+            self.plan.mode,
+            self.info.get("python"),
+            self.info.get("numpy"),
+            "; ".join(self.layers),
+            f"; missing: {'; '.join(self.missing)}" if self.missing else "",
         )
         self.jobs_done = 0
+        self.starts += 1
 
     def close(self) -> None:
+        self._exit_pending = False
         if self.control is not None:
             self.control.close()
             self.control = None
@@ -126,11 +212,25 @@ class Zygote:
             try:
                 self.process.wait(timeout=2)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
             if self.process.stderr:
                 self.process.stderr.close()
             self.process = None
+        self._release()
+
+    def _release(self) -> None:
+        self.cgroups.close()
+        if self._slot is not None:
+            self._slot.release()
+            self._slot = None
+
+    def restart(self, reason: str) -> None:
+        log.warning("restarting the sandbox: %s", reason)
+        self.restarts += 1
+        self.close()
+        self.start()
 
     def _stderr_tail(self) -> str:
         if self.process is None or self.process.stderr is None:
@@ -154,9 +254,19 @@ class Zygote:
 
     def run(self, source: str, function: str, cases: list[tuple[tuple, dict]], limits: Limits) -> RunResult:
         """Run ``function`` from ``source`` on each case's (args, kwargs); one child per attempt."""
-        if not self.alive or self.jobs_done >= ZYGOTE_JOBS_BEFORE_RESTART:
+        self._finish_previous()
+        if self._anomaly:
+            self.restart(self._anomaly)
+        elif not self.alive:
+            if self.process is not None:
+                self.restart("the sandbox process was gone")
+            else:
+                self.close()
+                self.start()
+        elif self.jobs_done >= self.jobs_before_restart:
             self.close()
             self.start()
+        self.cgroups.set_memory_limit(self._memory_baseline + (limits.memory_mib << 20) + CGROUP_HEADROOM)
         blobs: list[bytes] = []
         header = {
             "source": source,
@@ -173,14 +283,79 @@ class Zygote:
             attempt = self._attempt(payload, start, len(cases), limits)
             self.jobs_done += 1
             start = self._collect(attempt, start, len(cases), limits, result)
+        if not self._exit_pending:
+            self._check_tasks()
         return result
+
+    def settle(self) -> int | None:
+        """Wait for the last job's process to exit (normally done lazily, before the next job).
+
+        Returns how many processes or threads beyond bwrap, the zygote and its spare child are in
+        the pids cgroup (0 when clean; None without a pids cgroup).
+        """
+        self._finish_previous()
+        tasks = self.cgroups.tasks()
+        if tasks is None or self._tasks_baseline is None:
+            return None
+        return tasks - self._tasks_baseline
+
+    def _check_tasks(self) -> None:
+        """Anything left in the pids cgroup besides bwrap, the zygote and its spare child outlived its job."""
+        tasks = self.cgroups.tasks()
+        if tasks is not None and self._tasks_baseline is not None and tasks > self._tasks_baseline:
+            self._anomaly = f"{tasks - self._tasks_baseline} process(es) or thread(s) outlived a job"
+
+    def _finish_previous(self) -> None:
+        """Collect the exit of the last child, whose results were complete when its job returned.
+
+        Its teardown (unmapping a NumPy process) overlaps with the trusted side's comparison
+        instead of delaying the verdict; a child that does not exit promptly is killed.
+        """
+        if not self._exit_pending:
+            return
+        self._exit_pending = False
+        report = self._wait_report(0.2)
+        if report is None and self.alive:
+            self._kill()
+            report = self._wait_report(5.0)
+        if report is None:
+            if self.alive:
+                self._anomaly = "a finished job's process did not exit"
+            return
+        self.last_exit = report
+        if report.get("exit") == -signal.SIGKILL:
+            self._oom_seen = self.cgroups.oom_kills()
+        self._check_tasks()
+
+    def _wait_report(self, timeout_s: float) -> dict[str, Any] | None:
+        if self.control is None:
+            return None
+        poller = select.poll()
+        poller.register(self.control, select.POLLIN)
+        if not poller.poll(int(timeout_s * 1000)):
+            return None
+        try:
+            message = self.control.recv(65536)
+        except OSError:
+            return None
+        return json.loads(message) if message else None
 
     def _collect(self, attempt: _Attempt, start: int, total: int, limits: Limits, result: RunResult) -> int:
         """Fold one child's frames into ``result``; return the index of the next case to run."""
+        if not attempt.armed:
+            # Before the "armed" frame only our own code ran: never the student's fault.
+            printed = bytes(attempt.printed[-1500:]).decode(errors="replace").strip()
+            code = attempt.exit_report.get("exit")
+            self.close()
+            raise SandboxUnavailable(
+                f"the sandbox failed to set up a job (exit {code}, {attempt.kill_reason or 'no kill'}): {printed}"
+            )
         if len(result.printed) < 4096:
             result.printed += bytes(attempt.printed[: 4096 - len(result.printed)])
         next_index = start
         for header, blobs in attempt.frames:
+            if next_index >= total:
+                break  # anything after the last case is the student's forgery
             kind = header.get("type")
             if kind == "load_error":
                 status = {"forbidden": "forbidden", "memory": "memory"}.get(header.get("kind"), "error")
@@ -229,11 +404,13 @@ class Zygote:
     @staticmethod
     def _ending(attempt: _Attempt, limits: Limits) -> tuple[str, str]:
         """Explain why a child stopped before finishing its cases."""
+        if attempt.oom_killed:
+            return "memory", f"Memory limit of {limits.memory_mib} MiB exceeded"
         if attempt.kill_reason == "timeout":
             return "timeout", f"Time limit of {limits.time_s:g} s exceeded"
         if attempt.kill_reason == "output":
             return "error", (
-                f"Your code printed more than {_size(limits.output_bytes)}; output is capped at {_size(limits.output_bytes)}"
+                f"Your code printed {_size(attempt.printed_total)} or more; output is capped at {_size(limits.output_bytes)}"
             )
         if attempt.kill_reason == "protocol":
             return "error", f"Your code corrupted its results: {attempt.kill_message}"
@@ -245,6 +422,8 @@ class Zygote:
             if sig == signal.SIGKILL:
                 if attempt.exit_report.get("cpu_s", 0.0) >= limits.time_s * 0.9:
                     return "timeout", f"Time limit of {limits.time_s:g} s exceeded"
+                if attempt.oom_known:  # not the OOM killer: the code killed itself
+                    return "error", "Your code was killed by SIGKILL"
                 return "memory", f"Memory limit of {limits.memory_mib} MiB exceeded"
             if sig == signal.SIGXCPU:
                 return "timeout", f"Time limit of {limits.time_s:g} s exceeded"
@@ -265,6 +444,8 @@ class Zygote:
             "cpu_seconds": int(limits.time_s * (total - start + 1)) + 1,
             "address_space_bytes": ADDRESS_SPACE_BASELINE + (limits.memory_mib << 20),
         }
+        if self.plan is not None and self.plan.uid is not None:
+            child_limits["nproc"] = NPROC_LIMIT
         try:
             socket.send_fds(self.control, [json.dumps({"job": child_limits}).encode()], [job_r, res_w, out_w])
         except OSError as exc:
@@ -274,19 +455,27 @@ class Zygote:
             raise SandboxUnavailable(f"the sandbox stopped answering: {exc}") from exc
         for fd in (job_r, res_w, out_w):
             os.close(fd)
-        for fd in (job_w, res_r, out_r):
+        owned = [job_w, res_r, out_r]  # _pump closes job_w early and takes it off this list
+        for fd in owned:
             os.set_blocking(fd, False)
         try:
-            return self._pump(payload, job_w, res_r, out_r, total - start, limits)
+            attempt = self._pump(payload, owned, total - start, limits)
+            self._exit_pending = attempt.exit_pending
+            if attempt.exit_report.get("exit") == -signal.SIGKILL and not attempt.exit_report.get("killed_by_zygote"):
+                kills = self.cgroups.oom_kills()
+                if kills is not None and self._oom_seen is not None:
+                    attempt.oom_known = True
+                    attempt.oom_killed = kills > self._oom_seen
+                self._oom_seen = kills
+            return attempt
         finally:
-            for fd in (job_w, res_r, out_r):
-                try:
+            for fd in owned:
+                with contextlib.suppress(OSError):
                     os.close(fd)
-                except OSError:
-                    pass
 
-    def _pump(self, payload: bytes, job_w: int, res_r: int, out_r: int, remaining: int, limits: Limits) -> _Attempt:
+    def _pump(self, payload: bytes, owned: list[int], remaining: int, limits: Limits) -> _Attempt:
         assert self.control is not None
+        job_w, res_r, out_r = owned
         attempt = _Attempt()
         reader = FrameReader(limits.result_bytes)
         poller = select.poll()
@@ -298,9 +487,19 @@ class Zygote:
         open_reads = {res_r, out_r}
         deadline = time.monotonic() + limits.time_s + 1.0  # + reading the job and loading the module
         kill_sent_at = None
+        results = 0
+        complete = False
         while True:
             now = time.monotonic()
             if attempt.exit_report and not open_reads:
+                return attempt
+            if complete and kill_sent_at is None and not attempt.exit_report:
+                if out_r in open_reads:  # what it printed before finishing is already in the pipe
+                    self._drain_output(out_r, attempt, limits)
+                # Nothing it does from here on counts: make sure it does not linger (a student's
+                # thread, a forged "done"); the exit report is collected before the next job.
+                self._kill()
+                attempt.exit_pending = True
                 return attempt
             if kill_sent_at is None and now >= deadline and not attempt.exit_report:
                 attempt.kill_reason = attempt.kill_reason or "timeout"
@@ -319,8 +518,9 @@ class Zygote:
                         sent = len(payload)
                     if sent >= len(payload):
                         poller.unregister(job_w)
+                        owned.remove(job_w)
                         os.close(job_w)
-                        job_w = os.open(os.devnull, os.O_RDONLY)  # keep the fd number valid for the finally
+                        job_w = -1
                 elif fd == self.control.fileno():
                     message = self.control.recv(65536)
                     if not message:
@@ -347,19 +547,35 @@ class Zygote:
                     try:
                         frames = reader.feed(data)
                     except ProtocolError as exc:
+                        frames = exc.frames  # keep what arrived intact before the garbage
                         if kill_sent_at is None:
                             attempt.kill_reason, attempt.kill_message = "protocol", str(exc)
                             kill_sent_at = self._kill()
-                        continue
                     for header, blobs in frames:
                         attempt.frames.append((header, blobs))
                         kind = header.get("type")
+                        if kind == "armed":
+                            attempt.armed = True
                         if kind == "loaded":
                             attempt.loaded = True
+                        elif kind == "result":
+                            results += 1
+                        elif kind == "load_error" or (kind == "done" and results >= remaining):
+                            complete = attempt.armed
                         if kind in ("loaded", "result") and kill_sent_at is None:
                             deadline = time.monotonic() + limits.time_s
             if kill_sent_at is None and any(h.get("type") in ("done", "load_error") for h, _ in attempt.frames[-1:]):
                 deadline = time.monotonic() + 5.0  # finished: give it a moment to exit
+
+    @staticmethod
+    def _drain_output(out_r: int, attempt: _Attempt, limits: Limits) -> None:
+        while True:
+            data = _read_some(out_r)
+            if not data:
+                return
+            attempt.printed_total += len(data)
+            if len(attempt.printed) < limits.output_bytes:
+                attempt.printed += data[: limits.output_bytes - len(attempt.printed)]
 
     def _kill(self) -> float:
         assert self.control is not None
