@@ -27,10 +27,31 @@ from graders.verdict import (
 def grade(bundle: Bundle, source: str, *, zygote: Zygote) -> Verdict:
     """Grade ``source`` against ``bundle``. Raises SandboxUnavailable when the platform fails."""
     started = time.perf_counter()
-    cases = bundle.cases
-    run = zygote.run(source, bundle.function, [(case.args, case.kwargs) for case in cases], bundle.limits)
+    run = _run_visible_then_hidden(bundle, source, zygote)
     verdict = verdict_from_run(bundle, run)
     return Verdict(**{**verdict.__dict__, "elapsed_ms": (time.perf_counter() - started) * 1000})
+
+
+def _run_visible_then_hidden(bundle: Bundle, source: str, zygote: Zygote) -> RunResult:
+    """Run visible and hidden cases in separate children.
+
+    A child that held hidden inputs could smuggle them into the error message of a visible case;
+    the child that runs the visible cases never sees them, and hidden cases report status only.
+    """
+    cases = bundle.cases
+    groups = [[i for i, case in enumerate(cases) if not case.hidden], [i for i, case in enumerate(cases) if case.hidden]]
+    merged = RunResult(cases=[None] * len(cases))
+    for indices in groups:
+        if not indices:
+            continue
+        run = zygote.run(source, bundle.function, [(cases[i].args, cases[i].kwargs) for i in indices], bundle.limits)
+        merged.printed += run.printed
+        if run.load_status:
+            return RunResult(cases=[], load_status=run.load_status, load_message=run.load_message, printed=merged.printed)
+        for index, case_run in zip(indices, run.cases, strict=False):
+            case_run.index = index
+            merged.cases[index] = case_run
+    return merged
 
 
 def verdict_from_run(bundle: Bundle, run: RunResult) -> Verdict:
@@ -102,7 +123,7 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
         details = {
             "description": case.description,
             "inputs": _input_previews(bundle, case),
-            "expected": preview(expected),
+            "expected": _expected_preview(bundle, case, expected),
             "got": preview(run.output),
             **comparison.details,
         }
@@ -126,7 +147,25 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
     return CaseResult(status=PASS, details=details, **base), False
 
 
+_PREVIEWS: dict[tuple[str, str, str], Any] = {}
+
+
+def _expected_preview(bundle: Bundle, case: Case, expected: Any) -> str:
+    key = (bundle.content_hash, case.name, "expected")
+    if key not in _PREVIEWS:
+        _PREVIEWS[key] = preview(expected)
+    return _PREVIEWS[key]
+
+
 def _input_previews(bundle: Bundle, case: Case) -> dict[str, str]:
+    """Previews of a case's inputs; the same for every submission, so made once per bundle version."""
+    key = (bundle.content_hash, case.name, "inputs")
+    if key not in _PREVIEWS:
+        _PREVIEWS[key] = _make_input_previews(bundle, case)
+    return dict(_PREVIEWS[key])
+
+
+def _make_input_previews(bundle: Bundle, case: Case) -> dict[str, str]:
     names = _parameter_names(bundle)
     previews = {}
     for position, value in enumerate(case.args):

@@ -9,6 +9,7 @@ Three outcomes are kept apart:
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -84,7 +85,8 @@ class Verdict:
         return self.outcome == PLATFORM_ERROR
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A JSON-safe dict: databases refuse NaN and Infinity in JSON, so they become strings."""
+        return _json_safe(asdict(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Verdict:
@@ -96,6 +98,16 @@ class Verdict:
     def public(self) -> Verdict:
         """Return the verdict as a student may see it (hidden case details removed)."""
         return replace(self, cases=tuple(case.public() for case in self.cases))
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # "inf", "-inf", "nan"
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 def platform_error(message: str, *, exercise: str = "") -> Verdict:

@@ -1,9 +1,10 @@
 """The Celery app. Workers import the same settings module as the web process."""
 
+import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init, worker_process_shutdown
+from celery.signals import worker_init, worker_process_init, worker_process_shutdown
 
 from config import broker  # noqa: F401 - registers the embedded broker's transport alias
 
@@ -12,6 +13,36 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("dlgrade")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+log = logging.getLogger("dlgrade.worker")
+
+
+@worker_init.connect
+def refuse_to_grade_unconfined(**kwargs) -> None:
+    """Before any pool process starts: report the sandbox's layers and prove the confinement holds.
+
+    If a probe opens a socket or reads a host file, the worker exits instead of grading.
+    """
+    from django.conf import settings
+
+    from graders.sandbox import Zygote, confinement_selftest
+
+    try:
+        zygote = Zygote(settings.DLGRADE_SANDBOX)
+        zygote.start()
+    except Exception as exc:  # noqa: BLE001 - any failure here means no safe sandbox
+        problems, zygote = [f"the sandbox cannot start: {exc}"], None
+    else:
+        try:
+            log.info("sandbox layers: %s", ", ".join(zygote.layers))
+            if zygote.missing:
+                log.warning("sandbox layers missing on this host: %s", "; ".join(zygote.missing))
+            problems = confinement_selftest(zygote)
+        finally:
+            zygote.close()
+    if problems:
+        log.critical("sandbox self-test failed, this worker refuses to grade: %s", "; ".join(problems))
+        raise SystemExit(78)  # Celery's signal dispatch lets SystemExit through: the worker stops
+    log.info("sandbox self-test passed: no socket, no host file, no write outside /tmp, no fork")
 
 
 @worker_process_init.connect

@@ -61,3 +61,15 @@ def test_value_message_names_the_item_of_a_list_output_and_skips_relative_error_
     result = compare((np.array([0.0, 0.5, 0.0]), np.array(2.0)), want, rtol=1e-6, atol=1e-9)
     assert result.message.startswith("In your output[0]: 1 of 3 values")
     assert "relative" not in result.message
+
+
+def test_verdicts_with_infinite_errors_serialize_to_strict_json():
+    import json
+
+    from graders.verdict import CaseResult, Verdict
+
+    result = compare(np.array([np.inf, 0.0]), np.array([1.0, 0.0]), rtol=1e-6, atol=1e-9)
+    case = CaseResult(name="c", status="fail", message=result.message, details=result.details)
+    verdict = Verdict(outcome="graded", score=0.0, passed=0, total=1, cases=(case,))
+    text = json.dumps(verdict.to_dict(), allow_nan=False)
+    assert json.loads(text)["cases"][0]["details"]["max_abs_error"] == "inf"

@@ -77,3 +77,11 @@ def test_verdict_round_trips_through_json(relu, zygote):
 
     verdict = grade(relu, "import numpy as np\ndef relu(x):\n    return np.abs(x)\n", zygote=zygote)
     assert Verdict.from_dict(json.loads(json.dumps(verdict.to_dict()))) == verdict
+
+
+def test_visible_cases_run_in_a_child_that_never_saw_hidden_inputs(relu, zygote):
+    # Code that tries to leak every input it has seen through a visible case's error message.
+    source = "seen = []\n\ndef relu(x):\n    seen.append(x.size)\n    raise ValueError(f'seen {seen}')\n"
+    verdict = grade(relu, source, zygote=zygote)
+    visible = [case for case in verdict.cases if not case.hidden]
+    assert visible[-1].message.startswith("ValueError: seen [5, 12, 96, 5] (at line 5")  # the four visible inputs only

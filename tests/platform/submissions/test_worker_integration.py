@@ -45,3 +45,20 @@ def test_ci_runs_on_real_postgres_and_redis():
         pytest.skip("local run on the embedded defaults; CI sets DLGRADE_REQUIRE_SERVICES=1")
     assert connection.vendor == "postgresql"
     assert settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+def test_a_worker_whose_sandbox_fails_its_self_test_refuses_to_start(transactional_db):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = dict(os.environ, DLGRADE_SANDBOX="no-such-isolation", PYTHONPATH=f"{ROOT}:{ROOT / 'platform'}")
+    result = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=1", "-Q", "grading-never-used",
+         "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "sandbox self-test failed, this worker refuses to grade" in result.stdout + result.stderr
