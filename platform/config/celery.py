@@ -29,7 +29,7 @@ def refuse_to_grade_unconfined(**kwargs) -> None:
     try:
         zygote = Zygote(settings.DLGRADE_SANDBOX)
         zygote.start()
-    except Exception as exc:  # noqa: BLE001 - any failure here means no safe sandbox
+    except Exception as exc:
         problems, zygote = [f"the sandbox cannot start: {exc}"], None
     else:
         try:
