@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from quizzes import views
 
 app_name = "quizzes"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.quiz_list, name="quiz-list"),
+    path("attempts/<int:pk>/", views.attempt_detail, name="attempt-detail"),
+    path("<slug:slug>/", views.quiz_detail, name="quiz-detail"),
+    path("<slug:slug>/answer/", views.quiz_answer_view, name="quiz-answer"),
+    path("<slug:slug>/finish/", views.quiz_finish_view, name="quiz-finish"),
+    path("<slug:slug>/attempts/", views.quiz_attempts, name="quiz-attempts"),
+]

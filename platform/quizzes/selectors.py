@@ -1,0 +1,91 @@
+"""Reads for quizzes: lists by topic, the try in progress, attempts and who may see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db.models import Count, Max, QuerySet
+
+from catalog.models import Exercise
+from graders.bundle import TOPICS, BundleError
+from graders.quiz import QuizBundle, load_quiz_cached
+from quizzes.models import QuestionAnswer, Quiz, QuizAttempt
+
+
+@dataclass
+class TopicQuizzes:
+    key: str
+    name: str
+    quizzes: list[Quiz]
+    exercise_count: int = 0
+    exercises: list[Exercise] = field(default_factory=list)
+
+
+def quiz_groups(*, language: str) -> list[TopicQuizzes]:
+    """Active quizzes grouped by seed topic, in course order, with the topic's coding exercises."""
+    index = 1 if language.startswith("zh") else 0
+    by_topic: dict[str, list[Quiz]] = {key: [] for key in TOPICS}
+    for quiz in Quiz.objects.filter(is_active=True).order_by("order", "slug"):
+        by_topic.setdefault(quiz.topic, []).append(quiz)
+    counts = dict(
+        Exercise.objects.filter(is_active=True).values("topic").annotate(n=Count("id")).values_list("topic", "n")
+    )
+    return [
+        TopicQuizzes(key, TOPICS.get(key, (key, key))[index], quizzes, exercise_count=counts.get(key, 0))
+        for key, quizzes in by_topic.items()
+        if quizzes
+    ]
+
+
+def quiz_get_active(*, slug: str) -> Quiz | None:
+    return Quiz.objects.filter(slug=slug, is_active=True).first()
+
+
+def quizzes_of_topic(*, topic: str) -> list[Quiz]:
+    return list(Quiz.objects.filter(topic=topic, is_active=True).order_by("order", "slug"))
+
+
+def exercises_of_topic(*, topic: str) -> list[Exercise]:
+    return list(Exercise.objects.filter(topic=topic, is_active=True).order_by("order", "slug"))
+
+
+def quiz_bundle(*, quiz: Quiz) -> QuizBundle | None:
+    """The quiz's bundle from disk, loaded once per content; None when it is missing or broken."""
+    if not quiz.bundle_path or not Path(quiz.bundle_path).is_dir():
+        return None
+    try:
+        return load_quiz_cached(quiz.bundle_path)
+    except BundleError:
+        return None
+
+
+def open_answers(*, user, quiz: Quiz, attempt_number: int) -> dict[str, QuestionAnswer]:
+    """The answers given so far in the try in progress, by question uuid."""
+    rows = QuestionAnswer.objects.filter(user=user, quiz=quiz, attempt_number=attempt_number).select_related("question")
+    return {str(row.question.uuid): row for row in rows}
+
+
+def attempts_for(*, user, quiz: Quiz) -> QuerySet[QuizAttempt]:
+    return QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("-created_at", "-id")
+
+
+def progress_by_quiz(*, user) -> dict[int, dict]:
+    """Best score and number of finished tries per quiz for one student."""
+    rows = QuizAttempt.objects.filter(user=user).values("quiz_id").annotate(best=Max("score"), attempts=Count("id"))
+    return {row["quiz_id"]: row for row in rows}
+
+
+def attempt_visible_to(*, user, attempt_id: int) -> QuizAttempt | None:
+    """A student sees their own attempts; staff see anyone's."""
+    attempt = QuizAttempt.objects.select_related("quiz", "user").filter(pk=attempt_id).first()
+    if attempt is None:
+        return None
+    if attempt.user_id == user.pk or user.is_staff:
+        return attempt
+    return None
+
+
+def attempts_of_quiz(*, quiz: Quiz) -> QuerySet[QuizAttempt]:
+    """Every student's attempts at a quiz, for staff."""
+    return QuizAttempt.objects.filter(quiz=quiz).select_related("user").order_by("-created_at", "-id")

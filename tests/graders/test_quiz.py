@@ -1,0 +1,476 @@
+"""Quiz bundles and the pure quiz grader: every question's answer checked against hand-worked values.
+
+HAND_CHECKED lists every question of every bundle. For a fixed question it is the answer as
+reviewed against the seed text; for a parameterized one, inputs with the answer worked out by
+hand (the working is in the comment). A question added without an entry here fails the suite.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graders.bundle import BundleError
+from graders.quiz import (
+    MIN_DISTINCT_VARIANTS,
+    AnswerError,
+    Tolerance,
+    discover_quizzes,
+    grade,
+    load_quiz,
+    parse_number,
+    parse_response,
+    partial_rule,
+    validate_quiz,
+)
+from tests.conftest import ROOT
+
+QUIZZES = ROOT / "quizzes"
+BUNDLES, ERRORS = discover_quizzes(QUIZZES)
+BY_SLUG = {bundle.slug: bundle for bundle in BUNDLES}
+VERTICAL = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
+HORIZONTAL = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]
+
+# (quiz slug, question key) -> the reviewed answer, or [(inputs, hand-worked answer, tolerance)].
+HAND_CHECKED = {
+    # --- seed 17: exploding gradients ---
+    ("exploding-gradients-quiz", "what-are-exploding-gradients"): "b",
+    ("exploding-gradients-quiz", "signs-of-exploding-gradients"): [
+        "a",
+        "c",
+        "e",
+    ],  # NaN loss, unstable loss, huge/NaN weights
+    ("exploding-gradients-quiz", "cures-for-exploding-gradients"): [
+        "a",
+        "c",
+        "d",
+        "f",
+    ],  # redesign, LSTM, clipping, regularization
+    ("exploding-gradients-quiz", "clipnorm-norm-after-clipping"): [
+        ({"g": [3, -4, 0], "c": 1.0}, 1.0, 0),  # |g| = 5 > 1: clipped to norm 1
+        ({"g": [3, 4, 12], "c": 20.0}, 13.0, 0),  # |g| = sqrt(9 + 16 + 144) = 13 <= 20: unchanged
+        ({"g": [1, 2, 2], "c": 2.0}, 2.0, 0),  # |g| = 3 > 2
+    ],
+    ("exploding-gradients-quiz", "global-norm-clipping"): [
+        ({"a": [3, 0], "b": [0, 4], "c": 1.0}, 0.6, 1e-12),  # G = 5, scale 1/5, 3 * 0.2
+        ({"a": [1, 2], "b": [2, 0], "c": 5.0}, 1.0, 0),  # G = sqrt(1 + 4 + 4) = 3 <= 5: unchanged
+        ({"a": [-4, 0], "b": [0, 3], "c": 2.0}, -1.6, 1e-12),  # G = 5, scale 2/5, -4 * 0.4
+    ],
+    ("exploding-gradients-quiz", "clipvalue-norm-after-clipping"): [
+        ({"g": [2.0, -0.3, 0.4, -1.5], "c": 0.5}, math.sqrt(0.75), 1e-12),  # (0.5, -0.3, 0.4, -0.5): .25+.09+.16+.25
+        ({"g": [0.6, 0.8, 0.0, 0.0], "c": 1.0}, 1.0, 1e-12),  # nothing clipped: sqrt(.36 + .64)
+    ],
+    ("exploding-gradients-quiz", "keras-clipping-defaults"): "c",  # clipnorm/clipvalue default to None
+    ("exploding-gradients-quiz", "keras-clipnorm-per-weight"): "b",  # per weight array in tf.keras 2 / Keras 3
+    ("exploding-gradients-quiz", "weight-regularization-facts"): ["a", "c", "e"],
+    ("exploding-gradients-quiz", "repeated-factor-growth"): [
+        ({"w": 2.0, "T": 10}, 1024.0, 0),  # 2^10
+        ({"w": 0.5, "T": 10}, 0.0009765625, 0),  # 1/1024: vanishing
+        ({"w": 1.5, "T": 5}, 7.59375, 1e-12),  # 1.5^5 = 243/32
+    ],
+    ("exploding-gradients-quiz", "training-step-order"): ["forward", "loss", "backprop", "clip", "update"],
+    # --- seed 18: RNN ---
+    ("rnn-quiz", "why-recurrent"): "b",
+    ("rnn-quiz", "what-is-the-hidden-state"): "d",
+    ("rnn-quiz", "initial-state"): "a",  # s_{-1} = 0
+    ("rnn-quiz", "shared-parameters"): ["a", "c", "e"],
+    ("rnn-quiz", "scalar-rnn-step"): [
+        ({"U": 1.0, "W": 0.5, "x": 1.0, "s": 0.0}, 0.7616, 5e-5),  # tanh(1), as in the rnn-forward example
+        ({"U": 0.5, "W": -1.0, "x": 2.0, "s": 0.5}, 0.4621, 5e-5),  # tanh(1 - 0.5) = tanh(0.5)
+    ],
+    ("rnn-quiz", "softmax-output"): [
+        ({"z": [1.0, 2.0, 3.0]}, 0.0900, 5e-5),  # e / (e + e^2 + e^3), as in the softmax exercise
+        ({"z": [0.0, 0.0, 0.0]}, 1 / 3, 1e-12),
+    ],
+    ("rnn-quiz", "why-hard-to-train"): "c",
+    ("rnn-quiz", "rnn-step-order"): ["prev", "mix", "squash", "scores", "softmax"],
+    ("rnn-quiz", "rnn-parameter-count"): [
+        ({"D": 10, "H": 20, "K": 5}, 700, 0),  # 20*10 + 20*20 + 5*20
+        ({"D": 3, "H": 2, "K": 4}, 18, 0),  # 6 + 4 + 8
+    ],
+    # --- seed 19: LSTM ---
+    ("lstm-quiz", "forget-gate-role"): "b",
+    ("lstm-quiz", "sigmoid-versus-tanh"): "d",
+    ("lstm-quiz", "forget-gate-value"): [
+        (
+            {"h": 0.5, "x": 2.0, "wh": 1.0, "wx": 0.5, "b": 0.0},
+            0.8176,
+            5e-5,
+        ),  # sigma(0.5 + 1.0), lstm-forget-gate example
+        ({"h": -0.5, "x": 2.0, "wh": 1.0, "wx": -1.0, "b": 0.5}, 0.1192, 5e-5),  # sigma(-0.5 - 2 + 0.5) = sigma(-2)
+        ({"h": 1.0, "x": -1.0, "wh": 1.0, "wx": 1.0, "b": 0.0}, 0.5, 1e-12),  # sigma(0)
+    ],
+    ("lstm-quiz", "cell-state-value"): [
+        ({"f": 0.5, "i": 0.5, "g": 0.7616, "c": 0.0}, 0.3808, 1e-12),  # lstm-forward example, t = 0
+        ({"f": 0.9, "i": 0.2, "g": -0.5, "c": 2.0}, 1.7, 1e-12),  # 1.8 - 0.1
+    ],
+    ("lstm-quiz", "hidden-state-value"): [
+        ({"o": 0.5, "c": 0.3808}, 0.1817, 5e-5),  # 0.5 * tanh(0.3808), lstm-forward example
+        ({"o": 0.8, "c": 0.0}, 0.0, 0),  # tanh(0) = 0
+    ],
+    ("lstm-quiz", "lstm-update-order"): ["concat", "gates", "cell", "squash", "hidden"],
+    ("lstm-quiz", "cell-state-facts"): ["a", "c", "d"],
+    ("lstm-quiz", "concatenation-order"): "c",  # [h_{t-1}, x_t], W_f is H x (H + D)
+    ("lstm-quiz", "number-of-gates"): "c",
+    ("lstm-quiz", "lstm-parameter-count"): [
+        ({"D": 1, "H": 1}, 12, 0),  # 4 * (1*2 + 1)
+        ({"D": 100, "H": 128}, 117248, 0),  # 4 * (128*228 + 128) = 4 * 29312
+    ],
+    ("lstm-quiz", "gru-variant"): "a",
+    # --- seed 20: how a CNN works ---
+    ("cnn-quiz", "and-neuron-logic"): "b",
+    ("cnn-quiz", "soft-and-neuron"): [
+        ({"w1": 20.0, "w2": 20.0, "b": -30.0, "x1": 1, "x2": 1}, 0.99995, 1e-5),  # the seed: sigma(10)
+        ({"w1": 20.0, "w2": 20.0, "b": -30.0, "x1": 0, "x2": 1}, 4.54e-5, 1e-7),  # sigma(-10)
+        ({"w1": 2.0, "w2": 2.0, "b": -3.0, "x1": 1, "x2": 1}, 0.7311, 5e-5),  # sigma(1)
+    ],
+    ("cnn-quiz", "conv-output-size"): [
+        ({"H": 7, "K": 3, "S": 2, "P": 1}, 4, 0),  # (7 + 2*1 - 3)//2 + 1
+        ({"H": 5, "K": 3, "S": 2, "P": 1}, 3, 0),  # the classic 5x5x3 example
+        ({"H": 4, "K": 3, "S": 2, "P": 1}, 2, 0),  # floor(3/2) + 1
+        ({"H": 32, "K": 5, "S": 1, "P": 0}, 28, 0),  # LeNet-5's first layer
+        ({"H": 227, "K": 11, "S": 4, "P": 0}, 55, 0),  # AlexNet's first layer
+    ],
+    ("cnn-quiz", "conv-value"): [
+        ({"patch": [[3, 1, 5], [2, 0, 4], [1, 2, 5]], "kernel": VERTICAL}, -8, 0),  # (3-5) + (2-4) + (1-5)
+        ({"patch": [[3, 1, 5], [2, 0, 4], [1, 2, 5]], "kernel": HORIZONTAL}, 1, 0),  # (3+1+5) - (1+2+5)
+    ],
+    ("cnn-quiz", "cross-correlation"): "c",
+    ("cnn-quiz", "classic-output-volume"): "d",  # 3 x 3 x 2
+    ("cnn-quiz", "output-depth"): "a",
+    ("cnn-quiz", "conv-parameter-count"): [
+        ({"C": 3, "F": 2, "K": 3}, 56, 0),  # 2 * (3*3*3 + 1)
+        ({"C": 64, "F": 128, "K": 3}, 73856, 0),  # 128 * (576 + 1)
+    ],
+    ("cnn-quiz", "why-fewer-parameters"): ["a", "c"],
+    ("cnn-quiz", "max-pooling"): "b",
+    ("cnn-quiz", "why-relu"): ["a", "c", "e"],
+    ("cnn-quiz", "conv-value-steps"): ["pad", "window", "multiply", "sum", "bias"],
+    ("cnn-quiz", "hidden-nonlinearity"): "d",
+    # --- seed 16: common CNN models ---
+    ("cnn-models-quiz", "lenet"): "c",
+    ("cnn-models-quiz", "alexnet"): ["a", "c", "e"],  # ReLU, dropout, GPUs
+    ("cnn-models-quiz", "vgg"): "b",
+    ("cnn-models-quiz", "vgg-stack-weights"): [
+        ({"n": 2, "C": 64}, 73728, 0),  # 2 * 9 * 64^2
+        ({"n": 3, "C": 1}, 27, 0),
+    ],
+    ("cnn-models-quiz", "googlenet"): "d",
+    ("cnn-models-quiz", "resnet"): "a",
+    ("cnn-models-quiz", "one-by-one-convolution"): "c",
+    ("cnn-models-quiz", "models-in-order"): ["lenet", "alexnet", "vgg", "resnet", "densenet"],
+}
+
+ALL_QUESTIONS = [(bundle.slug, question.key) for bundle in BUNDLES for question in bundle.questions]
+PARAMETERIZED = [
+    (bundle.slug, question.key) for bundle in BUNDLES for question in bundle.questions if question.parameterized
+]
+
+
+def _question(slug: str, key: str):
+    bundle = BY_SLUG[slug]
+    return bundle, bundle.question(key)
+
+
+def test_every_quiz_bundle_loads():
+    assert ERRORS == []
+    assert sorted(BY_SLUG) == ["cnn-models-quiz", "cnn-quiz", "exploding-gradients-quiz", "lstm-quiz", "rnn-quiz"]
+
+
+def test_at_least_thirty_questions_of_every_type_covering_the_five_seed_questions():
+    assert len(ALL_QUESTIONS) >= 30
+    types = {question.type for bundle in BUNDLES for question in bundle.questions}
+    assert types == {"single", "multiple", "numeric", "ordering"}
+    assert {bundle.topic for bundle in BUNDLES} == {"exploding-gradients", "rnn", "lstm", "cnn"}
+    for bundle in BUNDLES:
+        assert len(bundle.questions) >= 6, bundle.slug
+    named = {key for _slug, key in PARAMETERIZED}
+    # The four the issue names: conv output size, the AND neuron, one LSTM gate, the norm after clipping.
+    assert {"conv-output-size", "soft-and-neuron", "forget-gate-value", "clipnorm-norm-after-clipping"} <= named
+
+
+def test_every_question_has_a_hand_checked_answer():
+    assert sorted(HAND_CHECKED) == sorted(ALL_QUESTIONS)
+
+
+@pytest.mark.parametrize("slug,key", [item for item in ALL_QUESTIONS if item not in PARAMETERIZED])
+def test_fixed_answer_is_the_reviewed_one(slug, key):
+    _bundle, question = _question(slug, key)
+    reviewed = HAND_CHECKED[(slug, key)]
+    assert question.answer == (tuple(reviewed) if isinstance(reviewed, list) else reviewed)
+
+
+@pytest.mark.parametrize("slug,key", PARAMETERIZED)
+def test_answer_function_matches_hand_worked_values(slug, key):
+    bundle, question = _question(slug, key)
+    answer = bundle.answer_function(question)
+    for inputs, expected, tolerance in HAND_CHECKED[(slug, key)]:
+        got = answer(**inputs)
+        assert abs(got - expected) <= tolerance, (inputs, got, expected)
+        if tolerance == 0:
+            assert got == expected
+
+
+@pytest.mark.parametrize("slug,key", PARAMETERIZED)
+def test_variants_are_stable_varied_and_answered_by_the_answer_function(slug, key):
+    bundle, question = _question(slug, key)
+    seen = set()
+    for seed in range(200):
+        variant = bundle.variant(question, seed)
+        assert bundle.variant(question, seed) == variant  # same seed, same numbers and answer
+        assert variant.answer == bundle.answer_function(question)(**variant.inputs)
+        assert question.tolerance.accepts(variant.answer, variant.answer)
+        prompt = variant.prompt("en")
+        assert "{{" not in prompt and "{{" not in variant.prompt("zh") and "{{" not in variant.explanation("zh")
+        seen.add(prompt)
+    assert len(seen) >= 2 * MIN_DISTINCT_VARIANTS  # students rarely share a variant
+
+
+def test_a_rebuilt_variant_shows_the_same_numbers():
+    bundle, question = _question("cnn-quiz", "conv-output-size")
+    variant = bundle.variant(question, 12345)
+    rebuilt = bundle.variant_from_inputs(question, variant.inputs)
+    assert rebuilt.values == variant.values and rebuilt.answer == variant.answer
+
+
+def test_ordering_is_shown_shuffled_and_never_in_the_right_order():
+    bundle, question = _question("lstm-quiz", "lstm-update-order")
+    orders = {bundle.variant(question, seed).option_order for seed in range(100)}
+    assert question.answer not in orders
+    assert len(orders) > 10
+    assert all(sorted(order) == sorted(question.answer) for order in orders)
+
+
+# --- grading ------------------------------------------------------------------------------------
+
+
+def _graded(slug, key, raw, seed=0):
+    bundle, question = _question(slug, key)
+    variant = bundle.variant(question, seed)
+    return grade(variant, parse_response(question, raw)), variant
+
+
+def test_single_choice_right_and_wrong():
+    right, _ = _graded("cnn-quiz", "and-neuron-logic", ["b"])
+    wrong, _ = _graded("cnn-quiz", "and-neuron-logic", ["a"])
+    assert (right.score, right.correct) == (1.0, True)
+    assert (wrong.score, wrong.correct) == (0.0, False)
+
+
+@pytest.mark.parametrize(
+    "ticked,score",
+    [
+        (["a", "c", "e"], 1.0),  # k = 3 right, m = 2 wrong options
+        (["a", "c"], 2 / 3),  # two right: 2/3
+        (["a", "c", "b"], 2 / 3 - 1 / 2),  # two right, one wrong: 2/3 - 1/2
+        (["a", "b", "c", "d", "e"], 0.0),  # everything: 1 - 1
+        (["b", "d"], 0.0),  # only wrong ones: floored at 0
+        (["e"], 1 / 3),
+    ],
+)
+def test_multiple_choice_partial_credit_rule(ticked, score):
+    result, _ = _graded("rnn-quiz", "shared-parameters", ticked)
+    assert result.score == pytest.approx(score)
+    assert result.correct is (score == 1.0)
+
+
+def test_multiple_choice_all_or_nothing_rule(tmp_path):
+    folder = _copy_bundle(tmp_path, "rnn-quiz")
+    text = (folder / "quiz.toml").read_text()
+    text = text.replace('type = "multiple"\n', 'type = "multiple"\npartial = "all-or-nothing"\n', 1)
+    (folder / "quiz.toml").write_text(text)
+    bundle = load_quiz(folder)
+    question = bundle.question("shared-parameters")
+    assert grade(bundle.variant(question, 0), ["a", "c"]).score == 0.0
+    assert "All or nothing" in partial_rule(question, "en")
+
+
+@pytest.mark.parametrize(
+    "order,score",
+    [
+        (["concat", "gates", "cell", "squash", "hidden"], 1.0),
+        (["concat", "cell", "gates", "squash", "hidden"], 3 / 5),  # two steps swapped
+        (["hidden", "concat", "gates", "cell", "squash"], 0.0),  # everything shifted by one
+    ],
+)
+def test_ordering_credit_per_position(order, score):
+    result, _ = _graded("lstm-quiz", "lstm-update-order", order)
+    assert result.score == pytest.approx(score)
+
+
+def test_numeric_answer_within_the_stated_tolerance():
+    bundle, question = _question("lstm-quiz", "forget-gate-value")
+    variant = bundle.variant(question, 7)
+    want = variant.answer
+    assert grade(variant, parse_number(f"{want + 0.0009:.6f}")).correct
+    assert not grade(variant, parse_number(f"{want + 0.0011:.6f}")).correct
+    assert question.tolerance == Tolerance(abs=0.001)
+
+
+def test_exact_numeric_answer_accepts_4_and_4_point_0_only():
+    bundle, question = _question("cnn-quiz", "conv-output-size")
+    variant = bundle.variant_from_inputs(question, {"H": 7, "K": 3, "S": 2, "P": 1})
+    assert grade(variant, parse_response(question, ["4"])).correct
+    assert grade(variant, parse_response(question, [" 4.0 "])).correct
+    assert not grade(variant, parse_response(question, ["4.01"])).correct
+
+
+def test_relative_tolerance():
+    tolerance = Tolerance(rel=0.01)
+    assert tolerance.accepts(1030.0, 1024.0) and not tolerance.accepts(1040.0, 1024.0)
+    assert tolerance.describe("en") == "accepted within ±1 % (relative)"
+    assert Tolerance().describe("en") == "exact value" and Tolerance().describe("zh-hans") == "需要精确值"
+
+
+# --- bad input ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw,message",
+    [
+        ("abc", "“abc” is not a number"),
+        ("", "Enter a number."),
+        ("1,5", "without commas"),
+        ("1,769,472", "without commas"),
+        ("nan", "finite number"),
+        ("inf", "finite number"),
+        ("3/4", "is not a number"),
+    ],
+)
+def test_a_non_number_gets_a_clear_message(raw, message):
+    _bundle, question = _question("cnn-quiz", "conv-output-size")
+    with pytest.raises(AnswerError) as error:
+        parse_response(question, [raw])
+    assert message in error.value.message("en")
+    assert error.value.message("zh-hans") != error.value.message("en")
+    assert not error.value.tampered
+
+
+def test_numbers_people_type_are_accepted():
+    assert parse_number("−0.5") == -0.5  # a typographic minus
+    assert parse_number("1e-3") == 0.001
+    assert parse_number("+2") == 2
+
+
+@pytest.mark.parametrize(
+    "key,raw,message,tampered",
+    [
+        ("shared-parameters", [], "Tick at least one option", False),
+        ("shared-parameters", [""], "Tick at least one option", False),
+        ("shared-parameters", ["a", "zz"], "does not match the question", True),
+        ("why-recurrent", [], "Choose one option", False),
+        ("why-recurrent", ["a", "b"], "does not match the question", True),
+        ("why-recurrent", ["q"], "does not match the question", True),
+        ("rnn-step-order", ["prev", "mix", "", "scores", "softmax"], "Fill every position", False),
+        ("rnn-step-order", ["prev", "mix", "mix", "scores", "softmax"], "exactly once", False),
+        ("rnn-step-order", ["prev", "mix", "squash", "scores"], "does not match the question", True),
+        ("rnn-step-order", ["prev", "mix", "squash", "scores", "x"], "does not match the question", True),
+        ("scalar-rnn-step", ["1", "2"], "does not match the question", True),
+    ],
+)
+def test_bad_answers_are_refused_with_a_clear_message(key, raw, message, tampered):
+    _bundle, question = _question("rnn-quiz", key)
+    with pytest.raises(AnswerError) as error:
+        parse_response(question, raw)
+    assert message in error.value.message("en")
+    assert error.value.tampered is tampered
+
+
+def test_partial_credit_rules_are_stated_in_both_languages():
+    _bundle, question = _question("rnn-quiz", "shared-parameters")
+    assert "each correct option you tick earns 1/k" in partial_rule(question, "en")
+    assert "1/m" in partial_rule(question, "zh-hans") and "最低 0 分" in partial_rule(question, "zh-hans")
+    _bundle, question = _question("rnn-quiz", "rnn-step-order")
+    assert "earns 1/n" in partial_rule(question, "en")
+
+
+# --- bundle validation --------------------------------------------------------------------------------
+
+
+def _copy_bundle(tmp_path: Path, slug: str) -> Path:
+    target = tmp_path / slug
+    shutil.copytree(QUIZZES / slug, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def _broken(tmp_path, slug, old, new, count=1):
+    folder = _copy_bundle(tmp_path, slug)
+    text = (folder / "quiz.toml").read_text()
+    assert old in text
+    (folder / "quiz.toml").write_text(text.replace(old, new, count))
+    return folder
+
+
+@pytest.mark.parametrize(
+    "slug,old,new,reason",
+    [
+        ("rnn-quiz", 'slug = "rnn-quiz"', 'slug = "other"', "must match the folder name"),
+        ("rnn-quiz", 'topic = "rnn"', 'topic = "gan"', "topic 'gan' is not one of"),
+        ("rnn-quiz", 'answer = ["a", "c", "e"]', 'answer = ["a", "z"]', "must list distinct option ids"),
+        ("rnn-quiz", 'answer = ["a", "c", "e"]', 'answer = ["a", "b", "c", "d", "e"]', "at least one wrong one"),
+        ("rnn-quiz", 'answer = "b"', 'answer = "z"', "a single choice needs"),
+        ("rnn-quiz", "tolerance = { abs = 0.001 }", "", "needs `tolerance"),
+        ("rnn-quiz", 'params = "rnn_state"', 'params = "nope"', "params.py does not define draw_nope()"),
+        ("rnn-quiz", 'key = "why-recurrent"', 'key = "Why Recurrent"', "`key` must use"),
+        ("rnn-quiz", 'type = "single"', 'type = "essay"', "`type` must be one of"),
+        ("rnn-quiz", "[[questions]]\nuuid", "[[questions]]\ntolerence = 1\nuuid", "unknown fields: tolerence"),
+        ("rnn-quiz", "prompt.zh = '''循环", "prompt.zh = '''{{x}} 循环", "placeholders but has no `params`"),
+        (
+            "lstm-quiz",
+            'answer = ["concat", "gates", "cell", "squash", "hidden"]',
+            'answer = ["cell", "concat", "gates", "hidden", "squash"]',
+            "alphabetical order give the answer away",
+        ),
+        ("cnn-quiz", "$H = {{H}}$ goes through", "$H = {{height}}$ goes through", "no value for placeholders height"),
+    ],
+)
+def test_a_bad_bundle_is_refused_with_the_reason(tmp_path, slug, old, new, reason):
+    folder = _broken(tmp_path, slug, old, new)
+    with pytest.raises(BundleError) as error:
+        validate_quiz(load_quiz(folder))
+    assert reason in error.value.reason
+    assert error.value.path == str(folder)
+
+
+def test_params_that_draw_too_few_variants_are_refused(tmp_path):
+    folder = _copy_bundle(tmp_path, "cnn-models-quiz")
+    params = folder / "params.py"
+    params.write_text(
+        params.read_text().replace('"n": int(rng.integers(2, 5)), "C": int(8 * rng.integers(1, 65))', '"n": 2, "C": 64')
+    )
+    with pytest.raises(BundleError, match="different variants"):
+        validate_quiz(load_quiz(folder))
+
+
+def test_inputs_must_be_drawn_as_they_are_shown(tmp_path):
+    folder = _copy_bundle(tmp_path, "lstm-quiz")
+    params = folder / "params.py"
+    params.write_text(params.read_text().replace('"b": _decimals(rng, -1.0, 1.0, 1)', '"b": float(rng.uniform(-1, 1))'))
+    with pytest.raises(BundleError, match="is shown rounded"):
+        validate_quiz(load_quiz(folder))
+
+
+def test_discover_reports_bad_bundles_and_duplicate_uuids_and_loads_the_rest(tmp_path):
+    _copy_bundle(tmp_path, "rnn-quiz")
+    twin = _copy_bundle(tmp_path, "lstm-quiz")
+    rnn_uuid = load_quiz(QUIZZES / "rnn-quiz").uuid
+    text = (twin / "quiz.toml").read_text()
+    lstm_uuid = load_quiz(QUIZZES / "lstm-quiz").uuid
+    (twin / "quiz.toml").write_text(text.replace(lstm_uuid, rnn_uuid, 1))
+    (tmp_path / "broken-quiz").mkdir()
+    (tmp_path / "broken-quiz" / "quiz.toml").write_text("uuid = [unclosed")
+    bundles, errors = discover_quizzes(tmp_path)
+    assert [b.slug for b in bundles] == ["lstm-quiz"]  # folders load in name order: lstm-quiz claims the uuid first
+    reasons = {Path(e.path).name: e.reason for e in errors}
+    assert "not valid TOML" in reasons["broken-quiz"]
+    assert f"uuid {rnn_uuid} is also used by" in reasons["rnn-quiz"] and reasons["rnn-quiz"].endswith("lstm-quiz")
+
+
+def test_params_run_with_numpy_only_on_the_trusted_side():
+    # The answer functions are plain NumPy: no student code is involved in grading a quiz.
+    bundle, question = _question("exploding-gradients-quiz", "clipnorm-norm-after-clipping")
+    assert bundle.answer_function(question)(g=np.array([3.0, 4.0]), c=1.0) == pytest.approx(1.0)
