@@ -22,7 +22,17 @@ def exercise_detail(request, slug: str):
     exercise = exercise_get_active(slug=slug)
     if exercise is None:
         raise Http404("No such exercise")
-    history = list(submissions_for(user=request.user, exercise=exercise)[:20])
+    assignment_view = None
+    if request.GET.get("assignment"):  # opened from a course: submissions count for that assignment
+        from courses.selectors import assignment_for_exercise
+
+        assignment_view = assignment_for_exercise(
+            user=request.user, assignment_id=request.GET["assignment"], exercise=exercise
+        )
+        if assignment_view is None:
+            raise Http404("No such assignment")
+    assignment = assignment_view.assignment if assignment_view else None
+    history = list(submissions_for(user=request.user, exercise=exercise, assignment=assignment)[:20])
     latest = history[0] if history else None
     language = request.LANGUAGE_CODE
     return render(
@@ -35,5 +45,6 @@ def exercise_detail(request, slug: str):
             "source": latest.source if latest else exercise.starter_code,
             "submission": latest,
             "history": history,
+            "assignment_view": assignment_view,
         },
     )

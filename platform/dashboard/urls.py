@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dashboard import views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard_home, name="home"),
+    path("courses/<int:course_id>/", views.course_dashboard_view, name="course"),
+    path(
+        "courses/<int:course_id>/assignments/<int:assignment_id>/", views.assignment_dashboard_view, name="assignment"
+    ),
+]

@@ -31,10 +31,25 @@ def validate_source(source: str) -> str:
     return source
 
 
-def submission_create(*, user, exercise: Exercise, source: str) -> Submission:
-    """Store the submission, then enqueue its grading once the row is committed."""
+def submission_create(*, user, exercise: Exercise, source: str, assignment=None) -> Submission:
+    """Store the submission, then enqueue its grading once the row is committed.
+
+    With an ``assignment`` (courses.Assignment) the course's policy judges the stored row by its own
+    created_at: a refused submission (closed window, no attempts left, too soon) raises
+    ValidationError and is not kept; a late one is kept and marked.
+    """
     validate_source(source)
-    submission = Submission.objects.create(user=user, exercise=exercise, source=source)
+    if assignment is None:
+        submission = Submission.objects.create(user=user, exercise=exercise, source=source)
+    else:
+        from courses.services import assignment_check_submission, submission_apply_marks
+
+        with transaction.atomic():
+            submission = Submission.objects.create(user=user, exercise=exercise, source=source, assignment=assignment)
+            lateness = assignment_check_submission(
+                assignment=assignment, user=user, exercise=exercise, submission=submission
+            )
+            submission_apply_marks(submission=submission, lateness=lateness)
     transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
     return submission
 

@@ -2,12 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.selectors import exercise_get_active
 from config.ratelimit import limit_per_user
 from graders.verdict import Verdict
-from submissions.selectors import submission_visible_to, submissions_for
+from submissions.selectors import submission_staff_can_see, submission_visible_to, submissions_for
 from submissions.services import submission_create
 
 
@@ -16,11 +17,11 @@ def _is_htmx(request) -> bool:
 
 
 def verdict_context(request, submission) -> dict:
-    """What the verdict panel shows: hidden case details only for staff."""
+    """What the verdict panel shows: hidden case details only for operators and the course's staff."""
     verdict = None
     if submission is not None and submission.verdict:
         verdict = Verdict.from_dict(submission.verdict)
-        if not request.user.is_staff:
+        if not submission_staff_can_see(user=request.user, submission=submission):
             verdict = verdict.public()
     return {"submission": submission, "verdict": verdict, "language": request.LANGUAGE_CODE}
 
@@ -33,8 +34,16 @@ def submission_create_view(request, slug: str):
     if exercise is None:
         raise Http404("No such exercise")
     source = request.POST.get("source", "")
+    assignment_id = request.POST.get("assignment") or None
     try:
-        submission = submission_create(user=request.user, exercise=exercise, source=source)
+        assignment = None
+        if assignment_id is not None:
+            from courses.selectors import assignment_get_for_submission
+
+            assignment = assignment_get_for_submission(assignment_id=assignment_id)
+            if assignment is None:
+                raise ValidationError("This assignment does not exist (any more); open the exercise from your course.")
+        submission = submission_create(user=request.user, exercise=exercise, source=source, assignment=assignment)
     except ValidationError as error:
         if _is_htmx(request):
             return render(request, "submissions/_verdict.html", {"error": error.messages[0], "submission": None})
@@ -48,6 +57,7 @@ def submission_create_view(request, slug: str):
                 "source": source,
                 "error": error.messages[0],
                 "history": list(submissions_for(user=request.user, exercise=exercise)[:20]),
+                "assignment_id": assignment_id,
             },
             status=400,
         )
@@ -55,6 +65,8 @@ def submission_create_view(request, slug: str):
         response = render(request, "submissions/_verdict.html", verdict_context(request, submission))
         response["HX-Trigger"] = "submission-changed"
         return response
+    if assignment is not None:
+        return redirect(f"{reverse('catalog:exercise-detail', args=[slug])}?assignment={assignment.pk}")
     return redirect("catalog:exercise-detail", slug=slug)
 
 
@@ -85,7 +97,12 @@ def submission_history_view(request, slug: str):
     exercise = exercise_get_active(slug=slug)
     if exercise is None:
         raise Http404("No such exercise")
-    history = submissions_for(user=request.user, exercise=exercise)[:20]
+    assignment = None
+    if request.GET.get("assignment"):
+        from courses.selectors import assignment_get_for_submission
+
+        assignment = assignment_get_for_submission(assignment_id=request.GET["assignment"])
+    history = submissions_for(user=request.user, exercise=exercise, assignment=assignment)[:20]
     return render(request, "submissions/_history.html", {"history": history, "exercise": exercise})
 
 

@@ -1,0 +1,848 @@
+"""Writes for courses: create, enrol, set assignments and their policy, extensions, regrades."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from catalog.models import Exercise
+from courses.models import (
+    Assignment,
+    AssignmentItem,
+    Course,
+    Extension,
+    Membership,
+    Regrade,
+    RegradeResult,
+    VerdictHistory,
+)
+from courses.policy import Lateness
+from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict
+from submissions.models import Submission
+
+log = logging.getLogger(__name__)
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
+JOIN_CODE_LENGTH = 8
+MAX_CSV_BYTES = 1_000_000
+MAX_CSV_ROWS = 5000
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+
+
+# --- courses and members ------------------------------------------------------------------------
+
+
+def _new_join_code() -> str:
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if not Course.objects.filter(join_code=code).exists():
+            return code
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:50] or "course"
+    slug, n = base, 2
+    while Course.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def course_create(*, title: str, created_by, description: str = "") -> Course:
+    """Create a course; its creator becomes its first instructor."""
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": "A course needs a title."})
+    course = Course.objects.create(
+        title=title,
+        slug=_unique_slug(title),
+        description=description.strip(),
+        join_code=_new_join_code(),
+        created_by=created_by,
+    )
+    Membership.objects.create(
+        course=course, user=created_by, role=Membership.Role.INSTRUCTOR, source=Membership.Source.CREATOR
+    )
+    return course
+
+
+def course_join_code_reset(*, course: Course, join_open: bool | None = None) -> Course:
+    """Give the course a fresh join code (the old one stops working); optionally open or close joining."""
+    course.join_code = _new_join_code()
+    if join_open is not None:
+        course.join_open = join_open
+    course.save(update_fields=["join_code", "join_open"])
+    return course
+
+
+def course_join_open_set(*, course: Course, join_open: bool) -> Course:
+    course.join_open = join_open
+    course.save(update_fields=["join_open"])
+    return course
+
+
+def membership_join(*, user, code: str) -> tuple[Membership, bool]:
+    """Join a course as a student with its code; return the membership and whether it is new."""
+    code = "".join(code.split()).upper()
+    course = Course.objects.filter(join_code=code).first() if code else None
+    if course is None:
+        raise ValidationError("No course has this join code; check it with your instructor.")
+    existing = Membership.objects.filter(course=course, user=user).first()
+    if existing is not None:
+        return existing, False
+    if not course.join_open:
+        raise ValidationError("This course is not accepting students by join code; ask your instructor.")
+    membership, created = Membership.objects.get_or_create(
+        course=course, user=user, defaults={"role": Membership.Role.STUDENT, "source": Membership.Source.JOIN_CODE}
+    )
+    return membership, created
+
+
+def membership_remove(*, membership: Membership) -> None:
+    """Remove a member; their submissions stay (a student re-enrolled finds them again)."""
+    if (
+        membership.is_instructor
+        and not membership.course.memberships.filter(role=Membership.Role.INSTRUCTOR).exclude(pk=membership.pk).exists()
+    ):
+        raise ValidationError("A course keeps at least one instructor.")
+    membership.delete()
+
+
+@dataclass
+class CsvRowProblem:
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class EnrolmentReport:
+    enrolled: list[tuple[int, str, str]] = field(default_factory=list)  # (line, username, role)
+    unchanged: list[tuple[int, str, str]] = field(default_factory=list)  # (line, username, why)
+    errors: list[CsvRowProblem] = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error
+
+
+ROLE_NAMES = {
+    "": Membership.Role.STUDENT,
+    "student": Membership.Role.STUDENT,
+    "ta": Membership.Role.TA,
+    "teaching assistant": Membership.Role.TA,
+    "assistant": Membership.Role.TA,
+    "instructor": Membership.Role.INSTRUCTOR,
+}
+USERNAME_HEADERS = {"username", "user", "login", "user name", "user_name"}
+EMAIL_HEADERS = {"email", "e-mail", "mail", "email address"}
+
+
+def _decode_csv(data: bytes) -> str:
+    if len(data) > MAX_CSV_BYTES:
+        raise ValidationError(f"The file is larger than {MAX_CSV_BYTES // 1024} KiB; upload the class in parts.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            "The file is not UTF-8 text. In a spreadsheet, save it as “CSV UTF-8 (comma delimited)”."
+        ) from None
+
+
+def _read_rows(text: str) -> tuple[list[tuple[int, list[str]]], dict[str, int]]:
+    """Rows with their line numbers, and the columns found in the header (or a headerless list)."""
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = []
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, [cell.strip() for cell in cells]))
+    except csv.Error as error:
+        raise ValidationError(f"The file is not a readable CSV (line {reader.line_num}: {error}).") from None
+    rows = [(line, cells) for line, cells in rows if any(cells)]
+    if not rows:
+        raise ValidationError("The file has no rows.")
+    header = [" ".join(cell.lower().replace("_", " ").split()) for cell in rows[0][1]]
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name.replace(" ", "_") in USERNAME_HEADERS or name in USERNAME_HEADERS:
+            columns.setdefault("username", index)
+        elif name in EMAIL_HEADERS:
+            columns.setdefault("email", index)
+        elif name == "role":
+            columns.setdefault("role", index)
+    if columns:
+        if "username" not in columns and "email" not in columns:
+            raise ValidationError("The header needs a “username” or an “email” column.")
+        rows = rows[1:]
+    elif len(rows[0][1]) > 1:
+        found = ", ".join(f"“{cell}”" for cell in rows[0][1] if cell)
+        raise ValidationError(f"The header needs a “username” or an “email” column (found {found}).")
+    else:
+        columns = {"identifier": 0}  # no header: one username or email per line
+    if len(rows) > MAX_CSV_ROWS:
+        raise ValidationError(f"The file has {len(rows)} rows; upload at most {MAX_CSV_ROWS} at a time.")
+    return rows, columns
+
+
+def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
+    index = columns.get(name)
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def _find_user(username: str, email: str):
+    """Return (user, None) or (None, reason)."""
+    User = get_user_model()
+    user = None
+    if username:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            matches = list(User.objects.filter(username__iexact=username)[:2])
+            user = matches[0] if len(matches) == 1 else None
+        if user is None:
+            return None, f"no account with the username “{username}”"
+        if email and user.email and user.email.lower() != email.lower():
+            return None, f"the username “{username}” and the email “{email}” belong to different accounts"
+    else:
+        matches = list(User.objects.filter(email__iexact=email)[:2])
+        if not matches:
+            return None, f"no account with the email “{email}”"
+        if len(matches) > 1:
+            return None, f"several accounts share the email “{email}”; give the username instead"
+        user = matches[0]
+    if not user.is_active:
+        return None, f"the account “{user.username}” is deactivated"
+    return user, None
+
+
+def membership_enrol_csv(*, course: Course, data: bytes) -> EnrolmentReport:
+    """Enrol the students of an uploaded CSV: good rows are enrolled, bad rows are listed with why.
+
+    The file has a header with a ``username`` or ``email`` column (and optionally ``role``:
+    student, ta, instructor), or no header and one username or email per line. Accounts must
+    exist; a row that names no account, an ambiguous one or one already listed is reported.
+    """
+    report = EnrolmentReport()
+    try:
+        rows, columns = _read_rows(_decode_csv(data))
+    except ValidationError as error:
+        report.file_error = error.messages[0]
+        return report
+    existing = {m.user_id: m for m in Membership.objects.filter(course=course)}
+    seen: dict[int, int] = {}
+    to_create: list[Membership] = []
+    for line, cells in rows:
+        text = ",".join(cells)[:200]
+        if "identifier" in columns:
+            identifier = _cell(cells, columns, "identifier")
+            username, email = ("", identifier) if "@" in identifier else (identifier, "")
+        else:
+            username, email = _cell(cells, columns, "username"), _cell(cells, columns, "email")
+        if not username and not email:
+            report.errors.append(CsvRowProblem(line, text, "no username or email in this row"))
+            continue
+        role_text = " ".join(_cell(cells, columns, "role").lower().split())
+        role = ROLE_NAMES.get(role_text)
+        if role is None:
+            report.errors.append(
+                CsvRowProblem(line, text, f"unknown role “{role_text}” (use student, ta or instructor)")
+            )
+            continue
+        user, reason = _find_user(username, email)
+        if user is None:
+            report.errors.append(CsvRowProblem(line, text, reason))
+            continue
+        if user.pk in seen:
+            report.errors.append(CsvRowProblem(line, text, f"{user.username} is already on line {seen[user.pk]}"))
+            continue
+        seen[user.pk] = line
+        membership = existing.get(user.pk)
+        if membership is not None:
+            why = (
+                "already enrolled"
+                if membership.role == role
+                else f"already a member as {membership.get_role_display()}"
+            )
+            report.unchanged.append((line, user.username, why))
+            continue
+        to_create.append(Membership(course=course, user=user, role=role, source=Membership.Source.CSV))
+        report.enrolled.append((line, user.username, role))
+    with transaction.atomic():
+        Membership.objects.bulk_create(to_create, ignore_conflicts=True)
+    return report
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    points: float
+    exercise: Exercise | None = None
+    quiz: object | None = None  # quizzes.Quiz
+
+
+def _validate_assignment(
+    *,
+    title: str,
+    opens_at: datetime,
+    due_at: datetime,
+    late_policy: str,
+    late_penalty_per_day: float,
+    cutoff_at: datetime | None,
+    max_attempts: int | None,
+    min_interval_s: int,
+    score_policy: str,
+    items: list[ItemSpec],
+) -> None:
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "An assignment needs a title."
+    if due_at <= opens_at:
+        errors["due_at"] = "The due date must come after the opening date."
+    if cutoff_at is not None and cutoff_at < due_at:
+        errors["cutoff_at"] = "The cut-off cannot come before the due date."
+    if late_policy not in Assignment.LatePolicy.values:
+        errors["late_policy"] = "Choose a late policy."
+    if not 0.0 <= late_penalty_per_day <= 1.0:
+        errors["late_penalty_per_day"] = "The penalty per day is between 0 % and 100 %."
+    if max_attempts is not None and max_attempts < 1:
+        errors["max_attempts"] = "Allow at least one attempt, or leave it empty for no limit."
+    if min_interval_s < 0:
+        errors["min_interval_s"] = "The interval cannot be negative."
+    if score_policy not in Assignment.ScorePolicy.values:
+        errors["score_policy"] = "Choose which attempt counts."
+    if not items:
+        errors["__all__"] = "Choose at least one exercise or quiz."
+    elif any(item.points < 0 for item in items):
+        errors["__all__"] = "Points cannot be negative."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_items(assignment: Assignment, items: list[ItemSpec]) -> None:
+    current = {item.key: item for item in assignment.items.all()}
+    wanted = {}
+    for order, spec in enumerate(items):
+        key = f"exercise:{spec.exercise.pk}" if spec.exercise is not None else f"quiz:{spec.quiz.pk}"
+        wanted[key] = (order, spec)
+    for key, item in current.items():
+        if key not in wanted:
+            item.delete()
+    for key, (order, spec) in wanted.items():
+        item = current.get(key)
+        if item is None:
+            AssignmentItem.objects.create(
+                assignment=assignment, exercise=spec.exercise, quiz=spec.quiz, points=spec.points, order=order
+            )
+        elif item.points != spec.points or item.order != order:
+            item.points, item.order = spec.points, order
+            item.save(update_fields=["points", "order"])
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    course: Course,
+    title: str,
+    opens_at: datetime,
+    due_at: datetime,
+    items: list[ItemSpec],
+    description: str = "",
+    late_policy: str = Assignment.LatePolicy.PENALTY,
+    late_penalty_per_day: float = 0.1,
+    cutoff_at: datetime | None = None,
+    max_attempts: int | None = None,
+    min_interval_s: int = 0,
+    score_policy: str = Assignment.ScorePolicy.BEST,
+) -> Assignment:
+    """Create an assignment of exercises and quizzes with its window, late policy and limits."""
+    fields = {
+        "title": title.strip(),
+        "opens_at": opens_at,
+        "due_at": due_at,
+        "late_policy": late_policy,
+        "late_penalty_per_day": late_penalty_per_day,
+        "cutoff_at": cutoff_at,
+        "max_attempts": max_attempts,
+        "min_interval_s": min_interval_s,
+        "score_policy": score_policy,
+    }
+    _validate_assignment(items=items, **fields)
+    assignment = Assignment.objects.create(course=course, description=description.strip(), **fields)
+    _set_items(assignment, items)
+    return assignment
+
+
+@transaction.atomic
+def assignment_update(
+    *,
+    assignment: Assignment,
+    title: str,
+    opens_at: datetime,
+    due_at: datetime,
+    items: list[ItemSpec],
+    description: str = "",
+    late_policy: str = Assignment.LatePolicy.PENALTY,
+    late_penalty_per_day: float = 0.1,
+    cutoff_at: datetime | None = None,
+    max_attempts: int | None = None,
+    min_interval_s: int = 0,
+    score_policy: str = Assignment.ScorePolicy.BEST,
+) -> Assignment:
+    """Change an assignment; submissions already made are re-marked against the new deadline."""
+    fields = {
+        "title": title.strip(),
+        "opens_at": opens_at,
+        "due_at": due_at,
+        "late_policy": late_policy,
+        "late_penalty_per_day": late_penalty_per_day,
+        "cutoff_at": cutoff_at,
+        "max_attempts": max_attempts,
+        "min_interval_s": min_interval_s,
+        "score_policy": score_policy,
+    }
+    _validate_assignment(items=items, **fields)
+    for name, value in fields.items():
+        setattr(assignment, name, value)
+    assignment.description = description.strip()
+    assignment.save()
+    _set_items(assignment, items)
+    assignment_remark_lateness(assignment=assignment)
+    return assignment
+
+
+def _lateness_fields(lateness: Lateness) -> dict:
+    if lateness.before_open:  # the opening moved after it was made: it was on time then
+        lateness = Lateness()
+    return {
+        "is_late": lateness.is_late,
+        "late_days": lateness.days_late,
+        "late_penalty": lateness.penalty,
+        "extension_applied": lateness.extension_applied,
+    }
+
+
+def assignment_remark_lateness(*, assignment: Assignment, user=None) -> int:
+    """Judge stored submissions again after a deadline or an extension changed; return how many changed.
+
+    Each is judged with its own created_at. One made after the (new) cut-off keeps its row but
+    earns no credit.
+    """
+    extensions = {e.user_id: e for e in assignment.extensions.all()}
+    submissions = Submission.objects.filter(assignment=assignment)
+    if user is not None:
+        submissions = submissions.filter(user=user)
+    changed = []
+    for submission in submissions.only(
+        "id", "user_id", "created_at", "is_late", "late_days", "late_penalty", "extension_applied"
+    ):
+        deadline = assignment.deadline_for(extensions.get(submission.user_id))
+        values = _lateness_fields(deadline.judge(submission.created_at))
+        if any(getattr(submission, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(submission, name, value)
+            changed.append(submission)
+    Submission.objects.bulk_update(changed, ["is_late", "late_days", "late_penalty", "extension_applied"])
+    return len(changed)
+
+
+@transaction.atomic
+def extension_grant(*, assignment: Assignment, user, due_at: datetime, granted_by, reason: str = "") -> Extension:
+    """Give one student a later due date (the cut-off moves as much); their submissions are re-marked."""
+    if not Membership.objects.filter(course=assignment.course_id, user=user, role=Membership.Role.STUDENT).exists():
+        raise ValidationError({"user": "Extensions are for students of this course."})
+    if due_at <= assignment.due_at:
+        raise ValidationError({"due_at": f"An extension moves the due date later than {_local(assignment.due_at)}."})
+    extension, _created = Extension.objects.update_or_create(
+        assignment=assignment,
+        user=user,
+        defaults={"due_at": due_at, "reason": reason.strip()[:300], "granted_by": granted_by},
+    )
+    assignment_remark_lateness(assignment=assignment, user=user)
+    return extension
+
+
+@transaction.atomic
+def extension_revoke(*, extension: Extension) -> None:
+    assignment, user = extension.assignment, extension.user
+    extension.delete()
+    assignment_remark_lateness(assignment=assignment, user=user)
+
+
+# --- the submission policy (called by submissions.services.submission_create) ------------------
+
+COUNTED_FOR_LIMITS = (Submission.Status.QUEUED, Submission.Status.RUNNING, Submission.Status.GRADED)
+
+
+def assignment_check_submission(
+    *, assignment: Assignment, user, exercise: Exercise, submission: Submission
+) -> Lateness:
+    """Judge a stored (not yet committed) submission against the assignment; raise ValidationError to refuse.
+
+    Uses the submission's own created_at. Attempts that could not run (not gradable) or that the
+    platform failed do not use up an attempt. Call inside the transaction that created the row.
+    """
+    membership = Membership.objects.select_for_update().filter(course=assignment.course_id, user=user).first()
+    if membership is None:
+        raise ValidationError("You are not enrolled in the course of this assignment.")
+    if not assignment.items.filter(exercise=exercise).exists():
+        raise ValidationError("This exercise is not part of this assignment.")
+    if membership.is_staff_role:
+        return Lateness()  # staff try their own assignment: no window, no limits
+    at = submission.created_at
+    extension = Extension.objects.filter(assignment=assignment, user=user).first()
+    deadline = assignment.deadline_for(extension)
+    lateness = deadline.judge(at)
+    if lateness.before_open:
+        raise ValidationError(f"This assignment opens on {_local(assignment.opens_at)}; submit again then.")
+    if lateness.beyond_cutoff:
+        if deadline.cutoff_at == deadline.due_at:
+            raise ValidationError(
+                f"This assignment was due on {_local(deadline.due_at)} and does not accept late submissions."
+            )
+        raise ValidationError(
+            f"The cut-off for this assignment was {_local(deadline.cutoff_at)}; submissions are no longer accepted."
+        )
+    earlier = Submission.objects.filter(assignment=assignment, user=user, exercise=exercise).exclude(pk=submission.pk)
+    if assignment.max_attempts is not None:
+        used = earlier.filter(status__in=COUNTED_FOR_LIMITS).count()
+        if used >= assignment.max_attempts:
+            raise ValidationError(
+                f"You have used all {assignment.max_attempts} attempts at this exercise for this assignment."
+            )
+    if assignment.min_interval_s:
+        last = earlier.exclude(status=Submission.Status.PLATFORM_ERROR).order_by("-created_at").first()
+        if last is not None:
+            waited = (at - last.created_at).total_seconds()
+            if waited < assignment.min_interval_s:
+                wait = max(1, int(assignment.min_interval_s - waited + 0.999))
+                raise ValidationError(
+                    f"Please wait {wait} s before submitting again: this assignment allows one submission "
+                    f"every {assignment.min_interval_s} s."
+                )
+    return lateness
+
+
+def submission_apply_marks(*, submission: Submission, lateness: Lateness) -> None:
+    values = _lateness_fields(lateness)
+    for name, value in values.items():
+        setattr(submission, name, value)
+    submission.save(update_fields=list(values))
+
+
+# --- regrades ---------------------------------------------------------------------------------
+
+
+def _status_of(verdict: Verdict) -> str:
+    if verdict.outcome == PLATFORM_ERROR:
+        return Submission.Status.PLATFORM_ERROR
+    if verdict.outcome == NOT_GRADABLE:
+        return Submission.Status.NOT_GRADABLE
+    return Submission.Status.GRADED
+
+
+def regrade_preview(*, course: Course, exercise: Exercise, requested_by) -> Regrade:
+    """Start computing new verdicts for every stored submission of ``exercise`` in ``course``.
+
+    Nothing a student sees changes: the new verdicts go to the pending table (RegradeResult),
+    computed by ``courses.regrade_submissions`` tasks fanned out over the grading workers.
+    """
+    try:
+        with transaction.atomic():
+            exercise = Exercise.objects.get(pk=exercise.pk)  # the version synced now, not a stale copy
+            open_preview = Regrade.objects.filter(
+                course=course, exercise=exercise, status=Regrade.Status.PREVIEW
+            ).first()
+            if open_preview is not None:
+                raise ValidationError(
+                    f"Regrade #{open_preview.pk} of this exercise is still a preview: apply or discard it first."
+                )
+            submissions = list(
+                Submission.objects.filter(
+                    assignment__course=course, exercise=exercise, status__in=Submission.FINAL_STATUSES
+                ).values_list("pk", "status", "score")
+            )
+            if not submissions:
+                raise ValidationError("No graded submission of this exercise in this course: nothing to regrade.")
+            regrade = Regrade.objects.create(
+                course=course,
+                exercise=exercise,
+                bundle_hash=exercise.content_hash,
+                total=len(submissions),
+                created_by=requested_by,
+            )
+            RegradeResult.objects.bulk_create(
+                RegradeResult(regrade=regrade, submission_id=pk, old_status=status, old_score=score)
+                for pk, status, score in submissions
+            )
+            result_ids = list(regrade.results.values_list("pk", flat=True))
+            transaction.on_commit(lambda: regrade_enqueue(result_ids=result_ids))
+    except IntegrityError:  # another instructor started the same regrade at the same moment
+        raise ValidationError("A regrade of this exercise is already being prepared.") from None
+    return regrade
+
+
+REGRADE_TASKS_AT_LEAST = 64  # small regrades: one submission per task; large ones: up to
+REGRADE_CHUNK_MAX = 20  # this many per task, so broker overhead does not dominate
+
+
+def regrade_enqueue(*, result_ids: list[int]) -> int:
+    """Fan the results out over the grading workers in small chunks; a chunk left unsent is resumed later."""
+    from courses.tasks import regrade_submissions
+
+    size = max(1, min(REGRADE_CHUNK_MAX, -(-len(result_ids) // REGRADE_TASKS_AT_LEAST)))
+    sent = 0
+    for start in range(0, len(result_ids), size):
+        chunk = result_ids[start : start + size]
+        try:
+            regrade_submissions.apply_async((chunk,), queue=settings.CELERY_GRADING_QUEUE)
+        except Exception:  # the broker is down: the results stay pending and "Resume" sends them again
+            log.exception("could not enqueue %s regrade results; they stay pending", len(result_ids) - sent)
+            break
+        sent += len(chunk)
+    return sent
+
+
+def _regrade_finish_if_complete(regrade_id: int) -> None:
+    if not RegradeResult.objects.filter(regrade_id=regrade_id).exclude(status=RegradeResult.Status.DONE).exists():
+        Regrade.objects.filter(pk=regrade_id, computed_at__isnull=True).update(computed_at=timezone.now())
+
+
+def regrade_record_result(*, result_id: int, verdict: Verdict) -> bool:
+    """Store one new verdict in the pending table, once; the submission itself does not change."""
+    with transaction.atomic():
+        result = RegradeResult.objects.select_for_update().get(pk=result_id)
+        if result.status == RegradeResult.Status.DONE:
+            return False
+        status = _status_of(verdict)
+        result.status = RegradeResult.Status.DONE
+        result.new_status = status
+        result.new_score = None if status == Submission.Status.PLATFORM_ERROR else verdict.score
+        result.new_passed, result.new_total = verdict.passed, verdict.total
+        result.new_verdict = verdict.to_dict()
+        result.message = ""
+        result.attempts += 1
+        result.computed_at = timezone.now()
+        result.save()
+    _regrade_finish_if_complete(result.regrade_id)
+    return True
+
+
+def regrade_record_failure(*, result_id: int, message: str, final: bool) -> None:
+    """Count a failed computation; after the last retry the result is failed (resume to try again)."""
+    with transaction.atomic():
+        result = RegradeResult.objects.select_for_update().get(pk=result_id)
+        if result.status == RegradeResult.Status.DONE:
+            return
+        result.attempts += 1
+        result.message = message[:2000]
+        if final:
+            result.status = RegradeResult.Status.FAILED
+        result.save(update_fields=["attempts", "message", "status"])
+
+
+def _require_status(regrade: Regrade, status: str, action: str) -> None:
+    if regrade.status != status:
+        raise ValidationError(
+            f"Regrade #{regrade.pk} is {regrade.get_status_display().lower()}: it cannot be {action}."
+        )
+
+
+def regrade_resume(*, regrade: Regrade) -> int:
+    """Send again every result of a preview that is not computed (failed, or its task was lost)."""
+    with transaction.atomic():
+        regrade = Regrade.objects.select_for_update().get(pk=regrade.pk)
+        _require_status(regrade, Regrade.Status.PREVIEW, "resumed")
+        unfinished = regrade.results.exclude(status=RegradeResult.Status.DONE)
+        result_ids = list(unfinished.values_list("pk", flat=True))
+        unfinished.update(status=RegradeResult.Status.PENDING, attempts=0, message="")
+        if result_ids:
+            transaction.on_commit(lambda: regrade_enqueue(result_ids=result_ids))
+    return len(result_ids)
+
+
+def regrade_discard(*, regrade: Regrade) -> None:
+    """Drop a preview: nothing was applied, so nothing changes for students."""
+    with transaction.atomic():
+        regrade = Regrade.objects.select_for_update().get(pk=regrade.pk)
+        _require_status(regrade, Regrade.Status.PREVIEW, "discarded")
+        regrade.status = Regrade.Status.DISCARDED
+        regrade.finished_at = timezone.now()
+        regrade.save(update_fields=["status", "finished_at"])
+        regrade.results.filter(status=RegradeResult.Status.PENDING).update(
+            status=RegradeResult.Status.FAILED, message="discarded"
+        )
+
+
+SUBMISSION_VERDICT_FIELDS = ["status", "score", "passed", "total", "verdict", "bundle_hash"]
+
+
+def _history_of(submission: Submission, *, regrade: Regrade, reason: str) -> VerdictHistory:
+    return VerdictHistory(
+        submission=submission,
+        regrade=regrade,
+        reason=reason,
+        status=submission.status,
+        score=submission.score,
+        passed=submission.passed,
+        total=submission.total,
+        verdict=submission.verdict,
+        bundle_hash=submission.bundle_hash,
+        graded_at=submission.graded_at,
+    )
+
+
+def regrade_apply(*, regrade: Regrade, applied_by) -> int:
+    """Switch every submission of a computed preview to its new verdict, in one transaction.
+
+    The old verdicts go to VerdictHistory. If anything is off (a result missing, the exercise or
+    a submission changed since the preview) nothing is applied.
+    """
+    with transaction.atomic():
+        regrade = Regrade.objects.select_for_update().select_related("exercise").get(pk=regrade.pk)
+        _require_status(regrade, Regrade.Status.PREVIEW, "applied")
+        unfinished = regrade.results.exclude(status=RegradeResult.Status.DONE).count()
+        if unfinished:
+            raise ValidationError(
+                f"{unfinished} of {regrade.total} submissions are not regraded yet: resume the regrade, or discard it."
+            )
+        if regrade.exercise.content_hash != regrade.bundle_hash:
+            raise ValidationError(
+                "The exercise changed again since this preview was computed: discard it and start a new regrade."
+            )
+        results = list(regrade.results.all())
+        submissions = Submission.objects.select_for_update().in_bulk([r.submission_id for r in results])
+        history, changed = [], []
+        for result in results:
+            submission = submissions.get(result.submission_id)
+            if submission is None:
+                continue  # deleted since the preview (its student was removed): nothing to switch
+            if submission.status != result.old_status or submission.score != result.old_score:
+                raise ValidationError(
+                    f"Submission #{submission.pk} changed since the preview was computed: discard this regrade "
+                    "and start a new one."
+                )
+            history.append(_history_of(submission, regrade=regrade, reason=VerdictHistory.Reason.REGRADE))
+            submission.status = result.new_status
+            submission.score = result.new_score
+            submission.passed, submission.total = result.new_passed, result.new_total
+            submission.verdict = result.new_verdict
+            submission.bundle_hash = (result.new_verdict or {}).get("bundle_hash", regrade.bundle_hash)
+            changed.append(submission)
+        VerdictHistory.objects.bulk_create(history)
+        Submission.objects.bulk_update(changed, SUBMISSION_VERDICT_FIELDS, batch_size=500)
+        regrade.status = Regrade.Status.APPLIED
+        regrade.applied_by = applied_by
+        regrade.applied_at = regrade.finished_at = timezone.now()
+        regrade.save(update_fields=["status", "applied_by", "applied_at", "finished_at"])
+    return len(changed)
+
+
+def regrade_rollback(*, regrade: Regrade) -> int:
+    """Give every submission of an applied regrade its verdict from before, in one transaction."""
+    with transaction.atomic():
+        regrade = Regrade.objects.select_for_update().get(pk=regrade.pk)
+        _require_status(regrade, Regrade.Status.APPLIED, "rolled back")
+        later = (
+            Regrade.objects.filter(
+                course=regrade.course_id,
+                exercise=regrade.exercise_id,
+                status=Regrade.Status.APPLIED,
+                applied_at__gt=regrade.applied_at,
+            )
+            .order_by("-applied_at")
+            .first()
+        )
+        if later is not None:
+            raise ValidationError(f"Regrade #{later.pk} was applied after this one: roll it back first.")
+        previous = list(VerdictHistory.objects.filter(regrade=regrade, reason=VerdictHistory.Reason.REGRADE))
+        submissions = Submission.objects.select_for_update().in_bulk([h.submission_id for h in previous])
+        history, restored = [], []
+        for old in previous:
+            submission = submissions.get(old.submission_id)
+            if submission is None:
+                continue
+            history.append(_history_of(submission, regrade=regrade, reason=VerdictHistory.Reason.ROLLBACK))
+            submission.status, submission.score = old.status, old.score
+            submission.passed, submission.total = old.passed, old.total
+            submission.verdict, submission.bundle_hash = old.verdict, old.bundle_hash
+            restored.append(submission)
+        VerdictHistory.objects.bulk_create(history)
+        Submission.objects.bulk_update(restored, SUBMISSION_VERDICT_FIELDS, batch_size=500)
+        regrade.status = Regrade.Status.ROLLED_BACK
+        regrade.rolled_back_at = regrade.finished_at = timezone.now()
+        regrade.save(update_fields=["status", "rolled_back_at", "finished_at"])
+    return len(restored)
+
+
+# --- demo data (make run) -------------------------------------------------------------------------
+
+DEMO_COURSE_SLUG = "dl-fundamentals-demo"
+DEMO_EXERCISES = ("relu", "sigmoid", "softmax", "clip-by-norm")
+
+
+def demo_course_ensure(*, instructor, students: list) -> Course | None:
+    """A demo course taught by ``instructor`` with ``students`` enrolled and one open assignment.
+
+    Idempotent: an existing demo course keeps its data. Returns None when no exercise is synced yet.
+    """
+    exercises = list(Exercise.objects.filter(slug__in=DEMO_EXERCISES, is_active=True))
+    if not exercises:
+        return None
+    with transaction.atomic():
+        course = Course.objects.filter(slug=DEMO_COURSE_SLUG).first()
+        if course is None:
+            course = Course.objects.create(
+                title="Deep learning fundamentals (demo)",
+                slug=DEMO_COURSE_SLUG,
+                description="A demo course: one assignment on activations and gradient clipping.",
+                join_code=_new_join_code(),
+                created_by=instructor,
+            )
+        Membership.objects.get_or_create(
+            course=course,
+            user=instructor,
+            defaults={"role": Membership.Role.INSTRUCTOR, "source": Membership.Source.CREATOR},
+        )
+        for student in students:
+            Membership.objects.get_or_create(
+                course=course,
+                user=student,
+                defaults={"role": Membership.Role.STUDENT, "source": Membership.Source.ADMIN},
+            )
+        if not course.assignments.exists():
+            now = timezone.now()
+            order = {slug: index for index, slug in enumerate(DEMO_EXERCISES)}
+            assignment_create(
+                course=course,
+                title="Week 1: activations and clipping",
+                description="Implement the activations, then clip a gradient by its norm.",
+                opens_at=now - timedelta(days=1),
+                due_at=now + timedelta(days=7),
+                cutoff_at=now + timedelta(days=10),
+                late_penalty_per_day=0.1,
+                max_attempts=20,
+                min_interval_s=5,
+                items=[ItemSpec(points=e.points, exercise=e) for e in sorted(exercises, key=lambda e: order[e.slug])],
+            )
+    return course

@@ -1,0 +1,42 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def teaches_any(context) -> bool:
+    """Whether the signed-in user is an instructor or TA somewhere (the nav shows "Dashboard")."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    cached = getattr(request, "_teaches_any", None)
+    if cached is None:
+        from courses.selectors import user_teaches
+
+        cached = request._teaches_any = user_teaches(user=request.user)
+    return cached
+
+
+@register.filter
+def points(value) -> str:
+    """10.0 -> "10", 7.3333 -> "7.33"."""
+    if value is None or value == "":
+        return "—"
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+@register.filter
+def percent(value, digits: int = 0) -> str:
+    """A fraction in [0, 1] as a percentage."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping[key]
+    except (KeyError, TypeError, IndexError):
+        return None

@@ -1,0 +1,484 @@
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog.selectors import exercise_get_active
+from courses import selectors, services
+from courses.exports import gradebook_csv
+from courses.forms import AssignmentForm, CourseForm, EnrolCsvForm, ExtensionForm, JoinForm, RegradeForm
+from courses.models import Extension, Membership, Regrade
+from graders.verdict import Verdict
+
+STAFF = "staff"
+INSTRUCTOR = "instructor"
+MEMBER = "member"
+
+
+def course_view(level: str = MEMBER):
+    """Resolve the course of the URL for a member: 404 for everyone else, 403 for a member without the role."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, course_id: int, *args, **kwargs):
+            membership = selectors.membership_for(user=request.user, course_id=course_id)
+            if membership is None:
+                raise Http404("No such course")
+            if level in (STAFF, INSTRUCTOR) and not membership.is_staff_role:
+                raise PermissionDenied
+            if level == INSTRUCTOR and not membership.is_instructor:
+                raise PermissionDenied
+            request.membership = membership
+            return view(request, membership.course, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _assignment_or_404(course, assignment_id: int):
+    assignment = selectors.assignment_get(course=course, assignment_id=assignment_id)
+    if assignment is None:
+        raise Http404("No such assignment")
+    return assignment
+
+
+def _regrade_or_404(course, regrade_id: int) -> Regrade:
+    regrade = (
+        Regrade.objects.select_related("exercise", "created_by", "applied_by")
+        .filter(course=course, pk=regrade_id)
+        .first()
+    )
+    if regrade is None:
+        raise Http404("No such regrade")
+    return regrade
+
+
+def _context(request, course, **extra) -> dict:
+    return {"course": course, "membership": request.membership, "language": request.LANGUAGE_CODE, **extra}
+
+
+# --- courses ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def course_list(request):
+    memberships = selectors.memberships_of(user=request.user)
+    return render(
+        request,
+        "courses/course_list.html",
+        {
+            "teaching": [m for m in memberships if m.is_staff_role],
+            "learning": [m for m in memberships if not m.is_staff_role],
+            "join_form": JoinForm(),
+            "can_create": selectors.user_can_create_courses(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_create_view(request):
+    if not selectors.user_can_create_courses(user=request.user):
+        raise PermissionDenied
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Course created. Enrol students from a CSV or share the join code."))
+            return redirect("courses:member-list", course_id=course.pk)
+    return render(request, "courses/course_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def course_join_view(request):
+    form = JoinForm(request.POST)
+    if form.is_valid():
+        try:
+            membership, created = services.membership_join(user=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            if created:
+                messages.success(request, _("You joined %(course)s.") % {"course": membership.course.title})
+            else:
+                messages.info(request, _("You are already in %(course)s.") % {"course": membership.course.title})
+            return redirect("courses:course-detail", course_id=membership.course_id)
+    else:
+        messages.error(request, _("Enter the join code your instructor gave you."))
+    return redirect("courses:course-list")
+
+
+@course_view(MEMBER)
+@require_GET
+def course_detail(request, course):
+    assignments = selectors.assignments_of(course=course)
+    if request.membership.is_staff_role:
+        return render(
+            request,
+            "courses/course_staff.html",
+            _context(
+                request,
+                course,
+                assignments=assignments,
+                students=len(selectors.students_of(course=course)),
+                now=timezone.now(),
+            ),
+        )
+    views = [selectors.student_assignment(assignment=a, user=request.user) for a in assignments]
+    return render(request, "courses/course_student.html", _context(request, course, assignment_views=views))
+
+
+@course_view(INSTRUCTOR)
+@require_POST
+def course_join_code_view(request, course):
+    action = request.POST.get("action")
+    if action == "reset":
+        services.course_join_code_reset(course=course)
+        messages.success(
+            request, _("New join code: %(code)s. The old one no longer works.") % {"code": course.join_code}
+        )
+    elif action in ("open", "close"):
+        services.course_join_open_set(course=course, join_open=action == "open")
+    return redirect("courses:member-list", course_id=course.pk)
+
+
+# --- members ------------------------------------------------------------------------------------
+
+
+def _members_page(request, course, *, form=None, report=None, status=200):
+    memberships = (
+        Membership.objects.filter(course=course)
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__username")
+    )
+    return render(
+        request,
+        "courses/members.html",
+        _context(request, course, memberships=memberships, form=form or EnrolCsvForm(), report=report),
+        status=status,
+    )
+
+
+@course_view(STAFF)
+@require_GET
+def member_list(request, course):
+    return _members_page(request, course)
+
+
+@course_view(INSTRUCTOR)
+@require_POST
+def member_enrol_view(request, course):
+    form = EnrolCsvForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _members_page(request, course, form=form, status=400)
+    # Read one byte more than the limit: a larger file is refused without being read whole.
+    data = form.cleaned_data["file"].read(services.MAX_CSV_BYTES + 1)
+    report = services.membership_enrol_csv(course=course, data=data)
+    return _members_page(request, course, form=EnrolCsvForm(), report=report, status=200 if report.ok else 400)
+
+
+@course_view(INSTRUCTOR)
+@require_POST
+def member_remove_view(request, course, membership_id: int):
+    membership = Membership.objects.filter(course=course, pk=membership_id).select_related("user", "course").first()
+    if membership is None:
+        raise Http404("No such member")
+    try:
+        services.membership_remove(membership=membership)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("%(user)s was removed from the course.") % {"user": membership.user.username})
+    return redirect("courses:member-list", course_id=course.pk)
+
+
+# --- assignments ---------------------------------------------------------------------------------
+
+
+def _save_assignment(request, course, form, assignment=None):
+    try:
+        if assignment is None:
+            assignment = services.assignment_create(course=course, **form.service_arguments())
+        else:
+            assignment = services.assignment_update(assignment=assignment, **form.service_arguments())
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    return assignment
+
+
+@course_view(INSTRUCTOR)
+@require_http_methods(["GET", "POST"])
+def assignment_create_view(request, course):
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assignment = _save_assignment(request, course, form)
+        if assignment is not None:
+            messages.success(request, _("Assignment created."))
+            return redirect("courses:assignment-detail", course_id=course.pk, assignment_id=assignment.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "courses/assignment_form.html", _context(request, course, form=form), status=status)
+
+
+@course_view(INSTRUCTOR)
+@require_http_methods(["GET", "POST"])
+def assignment_update_view(request, course, assignment_id: int):
+    assignment = _assignment_or_404(course, assignment_id)
+    form = AssignmentForm(request.POST or None, assignment=assignment)
+    if request.method == "POST" and form.is_valid() and _save_assignment(request, course, form, assignment):
+        messages.success(request, _("Assignment saved; submissions already made were judged again."))
+        return redirect("courses:assignment-detail", course_id=course.pk, assignment_id=assignment.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "courses/assignment_form.html",
+        _context(request, course, form=form, assignment=assignment),
+        status=status,
+    )
+
+
+@course_view(MEMBER)
+@require_GET
+def assignment_detail(request, course, assignment_id: int):
+    assignment = _assignment_or_404(course, assignment_id)
+    if request.membership.is_staff_role:
+        students = selectors.students_of(course=course)
+        return render(
+            request,
+            "courses/assignment_staff.html",
+            _context(
+                request,
+                course,
+                assignment=assignment,
+                extensions=assignment.extensions.select_related("user", "granted_by"),
+                extension_form=ExtensionForm(students=students),
+            ),
+        )
+    view = selectors.student_assignment(assignment=assignment, user=request.user)
+    return render(request, "courses/assignment_student.html", _context(request, course, view=view))
+
+
+@course_view(MEMBER)
+@require_GET
+def assignment_banner_view(request, course, assignment_id: int, slug: str):
+    """The assignment box of an exercise page, refreshed after each submission (attempts left)."""
+    exercise = exercise_get_active(slug=slug)
+    view = exercise and selectors.assignment_for_exercise(
+        user=request.user, assignment_id=assignment_id, exercise=exercise
+    )
+    if not view or view.assignment.course_id != course.pk:
+        raise Http404("No such assignment")
+    return render(request, "courses/_assignment_banner.html", {"assignment_view": view, "exercise": exercise})
+
+
+@course_view(STAFF)
+@require_POST
+def extension_grant_view(request, course, assignment_id: int):
+    assignment = _assignment_or_404(course, assignment_id)
+    form = ExtensionForm(request.POST, students=selectors.students_of(course=course))
+    if form.is_valid():
+        try:
+            services.extension_grant(
+                assignment=assignment,
+                user=form.cleaned_data["user"],
+                due_at=form.cleaned_data["due_at"],
+                reason=form.cleaned_data["reason"],
+                granted_by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Extension granted."))
+    else:
+        messages.error(request, _("Choose a student and a new due date."))
+    return redirect("courses:assignment-detail", course_id=course.pk, assignment_id=assignment.pk)
+
+
+@course_view(STAFF)
+@require_POST
+def extension_revoke_view(request, course, assignment_id: int, extension_id: int):
+    extension = Extension.objects.filter(
+        pk=extension_id, assignment_id=assignment_id, assignment__course=course
+    ).first()
+    if extension is None:
+        raise Http404("No such extension")
+    services.extension_revoke(extension=extension)
+    messages.success(request, _("Extension removed."))
+    return redirect("courses:assignment-detail", course_id=course.pk, assignment_id=assignment_id)
+
+
+# --- gradebook and students ----------------------------------------------------------------------
+
+
+@course_view(STAFF)
+@require_GET
+def gradebook_view(request, course):
+    gradebook = selectors.course_gradebook(course=course)
+    return render(request, "courses/gradebook.html", _context(request, course, gradebook=gradebook))
+
+
+@course_view(STAFF)
+@require_GET
+def gradebook_csv_view(request, course):
+    gradebook = selectors.course_gradebook(course=course)
+    response = HttpResponse(gradebook_csv(gradebook), content_type="text/csv; charset=utf-8")
+    filename = f"{course.slug}-gradebook-{timezone.localdate():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@course_view(MEMBER)
+@require_GET
+def student_detail(request, course, user_id: int):
+    """Every submission of one student for the course, with code and verdict: staff, or the student."""
+    is_staff = request.membership.is_staff_role
+    if not is_staff and user_id != request.user.pk:
+        raise Http404("No such student")
+    student = get_user_model().objects.filter(pk=user_id, course_memberships__course=course).first()
+    if student is None:
+        raise Http404("No such student")
+    gradebook = selectors.course_gradebook(course=course, users=[student])
+    submissions = list(selectors.student_submissions(course=course, user=student))
+    for submission in submissions:
+        verdict = Verdict.from_dict(submission.verdict) if submission.verdict else None
+        submission.verdict_view = verdict if (verdict is None or is_staff) else verdict.public()
+    return render(
+        request,
+        "courses/student_detail.html",
+        _context(
+            request,
+            course,
+            student=student,
+            row=gradebook.rows[0],
+            assignments=gradebook.assignments,
+            submissions=submissions,
+            is_staff=is_staff,
+        ),
+    )
+
+
+# --- regrades ------------------------------------------------------------------------------------
+
+
+@course_view(INSTRUCTOR)
+@require_GET
+def regrade_list(request, course):
+    candidates = selectors.regrade_candidates(course=course)
+    return render(
+        request,
+        "courses/regrade_list.html",
+        _context(
+            request,
+            course,
+            candidates=candidates,
+            regrades=course.regrades.select_related("exercise", "created_by")[:50],
+            form=RegradeForm(exercises=[c.exercise for c in candidates]),
+        ),
+    )
+
+
+@course_view(INSTRUCTOR)
+@require_POST
+def regrade_create_view(request, course):
+    form = RegradeForm(request.POST, exercises=selectors.course_exercises(course=course))
+    if not form.is_valid():
+        messages.error(request, _("Choose an exercise of this course."))
+        return redirect("courses:regrade-list", course_id=course.pk)
+    try:
+        regrade = services.regrade_preview(
+            course=course, exercise=form.cleaned_data["exercise"], requested_by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("courses:regrade-list", course_id=course.pk)
+    return redirect("courses:regrade-detail", course_id=course.pk, regrade_id=regrade.pk)
+
+
+def _regrade_context(request, course, regrade) -> dict:
+    progress = selectors.regrade_progress(regrade=regrade)
+    preview = None
+    if regrade.status != Regrade.Status.PREVIEW or progress.complete:
+        preview = selectors.regrade_preview_of(regrade=regrade)
+    return _context(request, course, regrade=regrade, progress=progress, preview=preview)
+
+
+@course_view(INSTRUCTOR)
+@require_GET
+def regrade_detail(request, course, regrade_id: int):
+    regrade = _regrade_or_404(course, regrade_id)
+    return render(request, "courses/regrade_detail.html", _regrade_context(request, course, regrade))
+
+
+@course_view(INSTRUCTOR)
+@require_GET
+def regrade_progress_view(request, course, regrade_id: int):
+    regrade = _regrade_or_404(course, regrade_id)
+    return render(request, "courses/_regrade_progress.html", _regrade_context(request, course, regrade))
+
+
+def _regrade_action(request, course, regrade_id: int, action):
+    regrade = _regrade_or_404(course, regrade_id)
+    try:
+        message = action(regrade)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, message)
+    return redirect("courses:regrade-detail", course_id=course.pk, regrade_id=regrade.pk)
+
+
+@course_view(INSTRUCTOR)
+@require_POST
+def regrade_apply_view(request, course, regrade_id: int):
+    def apply(regrade):
+        count = services.regrade_apply(regrade=regrade, applied_by=request.user)
+        return _("Applied: %(n)s submissions have their new verdict; the old ones are kept.") % {"n": count}
+
+    return _regrade_action(request, course, regrade_id, apply)
+
+
+@course_view(INSTRUCTOR)
+@require_POST
+def regrade_resume_view(request, course, regrade_id: int):
+    def resume(regrade):
+        return _("Resumed: %(n)s submissions sent to the workers again.") % {
+            "n": services.regrade_resume(regrade=regrade)
+        }
+
+    return _regrade_action(request, course, regrade_id, resume)
+
+
+@course_view(INSTRUCTOR)
+@require_POST
+def regrade_discard_view(request, course, regrade_id: int):
+    def discard(regrade):
+        services.regrade_discard(regrade=regrade)
+        return _("Discarded: nothing changed for students.")
+
+    return _regrade_action(request, course, regrade_id, discard)
+
+
+@course_view(INSTRUCTOR)
+@require_POST
+def regrade_rollback_view(request, course, regrade_id: int):
+    def rollback(regrade):
+        count = services.regrade_rollback(regrade=regrade)
+        return _("Rolled back: %(n)s submissions have their verdict from before the regrade.") % {"n": count}
+
+    return _regrade_action(request, course, regrade_id, rollback)

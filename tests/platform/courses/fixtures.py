@@ -1,0 +1,127 @@
+"""Courses with people in every role, graded submissions made the real way (services + sandbox)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import Exercise
+from catalog.services import exercise_sync
+from courses import services as course_services
+from courses.models import Assignment, Course, Membership
+from graders.bundle import load_cached
+from graders.engine import grade
+from submissions import services as submission_services
+from submissions.models import Submission
+from tests.conftest import EXERCISES, sync_only
+
+CORRECT = "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0.0)\n"
+WRONG_ABS = "import numpy as np\n\ndef relu(x):\n    return np.abs(x)\n"  # the absolute_value mistake, 30 %
+OFF_BY_A_LITTLE = "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0.0) + 1e-3\n"
+FLOAT32 = "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0.0).astype(np.float32)\n"
+SYNTAX_ERROR = "def relu(x)\n    return x\n"
+
+
+def make_user(django_user_model, username: str, **fields):
+    fields.setdefault("email", f"{username}@example.edu")
+    return django_user_model.objects.create_user(username=username, password="pw-" + username, **fields)
+
+
+@dataclass
+class World:
+    course: Course
+    other_course: Course
+    assignment: Assignment
+    exercise: Exercise
+    teacher: object  # instructor of course (not a platform operator)
+    ta: object
+    student: object  # enrolled in course
+    other_student: object  # enrolled in other_course only
+    other_teacher: object  # instructor of other_course only
+
+
+def make_assignment(course, exercises, **overrides) -> Assignment:
+    now = timezone.now()
+    fields = {
+        "title": "Week 1",
+        "opens_at": now - timedelta(days=3),
+        "due_at": now + timedelta(days=3),
+        "items": [course_services.ItemSpec(points=10, exercise=e) for e in exercises],
+    }
+    fields.update(overrides)
+    return course_services.assignment_create(course=course, **fields)
+
+
+@pytest.fixture
+def teacher(db, django_user_model):
+    return make_user(django_user_model, "teacher", first_name="Tess", last_name="Teacher")
+
+
+@pytest.fixture
+def other_teacher(db, django_user_model):
+    return make_user(django_user_model, "other_teacher")
+
+
+@pytest.fixture
+def ta(db, django_user_model):
+    return make_user(django_user_model, "assistant")
+
+
+@pytest.fixture
+def world(tmp_path, student, other_student, teacher, other_teacher, ta) -> World:
+    sync_only(tmp_path, "relu")
+    exercise = Exercise.objects.get(slug="relu")
+    course = course_services.course_create(title="Deep learning 101", created_by=teacher)
+    other_course = course_services.course_create(title="Another course", created_by=other_teacher)
+    Membership.objects.create(course=course, user=student)
+    Membership.objects.create(course=course, user=ta, role=Membership.Role.TA)
+    Membership.objects.create(course=other_course, user=other_student)
+    assignment = make_assignment(course, [exercise])
+    return World(course, other_course, assignment, exercise, teacher, ta, student, other_student, other_teacher)
+
+
+def submit(user, exercise, source, assignment=None, *, zygote=None, at=None) -> Submission:
+    """Submit through the service (the policy applies), then grade in this process when a zygote is given.
+
+    ``at`` moves the stored created_at back in time afterwards (to build histories).
+    """
+    submission = submission_services.submission_create(
+        user=user, exercise=exercise, source=source, assignment=assignment
+    )
+    if at is not None:
+        Submission.objects.filter(pk=submission.pk).update(created_at=at)
+    if zygote is not None:
+        verdict = grade(load_cached(exercise.bundle_path), source, zygote=zygote)
+        submission_services.submission_record_verdict(submission_id=submission.pk, verdict=verdict)
+    submission.refresh_from_db()
+    return submission
+
+
+@pytest.fixture
+def relu_copy(tmp_path, db):
+    """A copy of the relu bundle that a test may edit (to regrade after a change), synced."""
+    root = tmp_path / "editable-exercises"
+    shutil.copytree(EXERCISES / "relu", root / "relu", ignore=shutil.ignore_patterns("__pycache__"))
+    exercise_sync(root=root)
+    return root / "relu"
+
+
+def set_tolerance(bundle_dir, *, rtol: float, atol: float) -> None:
+    """Change the exercise's tolerances on disk and sync, as an author fixing an exercise would."""
+    toml = (bundle_dir / "exercise.toml").read_text()
+    start = toml.index("[tolerance]")
+    end = toml.index("[", start + 1)
+    toml = toml[:start] + f"[tolerance]\nrtol = {rtol!r}\natol = {atol!r}\n\n" + toml[end:]
+    (bundle_dir / "exercise.toml").write_text(toml)
+    report = exercise_sync(root=bundle_dir.parent)
+    assert report.updated == ["relu"], report
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """These tests make many accounts; the production hasher is slow by design."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
