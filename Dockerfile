@@ -3,7 +3,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap npm 
 WORKDIR /app
 COPY pyproject.toml requirements.lock package.json package-lock.json ./
 COPY graders/ graders/
-RUN pip install --no-cache-dir -c requirements.lock -e . gunicorn==27.0.1 && npm ci --no-audit --no-fund --ignore-scripts
+COPY dlgrade_client/ dlgrade_client/
+RUN pip install --no-cache-dir -c requirements.lock -e . && npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
 RUN useradd --uid 10001 --no-create-home dlgrade && mkdir -p /app/var && chown dlgrade /app/var
 USER dlgrade

@@ -13,12 +13,13 @@ WORKER_CONCURRENCY ?= 2
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: help setup run test test-fast lint fmt bench clean system-packages
+.PHONY: help setup run test test-fast lint fmt bench bench-batch clean system-packages messages
 
 help:
 	@echo "make run    set everything up, then serve http://$(HOST):$(PORT) with a grading worker"
 	@echo "make test   run the test suite (SQLite + embedded broker unless DATABASE_URL/REDIS_URL are set)"
 	@echo "make lint   ruff;  make fmt  format;  make bench  benchmarks;  make clean  remove .venv, var/, node_modules"
+	@echo "make messages  collect the interface strings into platform/locale (needs GNU gettext), then compile the catalogs"
 
 # Debian packages the sandbox and browser tests use; installed when we may, skipped with a note otherwise.
 system-packages:
@@ -46,13 +47,14 @@ setup: system-packages $(VENV)/.installed node_modules/.installed
 	@mkdir -p var
 	@$(PY) manage.py migrate --no-input -v0
 	@DJANGO_DEBUG=1 $(PY) manage.py sync_exercises
+	@DJANGO_DEBUG=1 $(PY) manage.py sync_quizzes
 
 run: setup
 	@echo; echo "dlgrade on http://$(HOST):$(PORT)  (Ctrl-C stops web and worker)"; echo "demo accounts:"
 	@DJANGO_DEBUG=1 $(PY) manage.py demo_accounts
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
-	DJANGO_DEBUG=1 $(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) -Q $${DLGRADE_GRADING_QUEUE:-grading} --without-gossip --without-mingle & \
+	DJANGO_DEBUG=1 $(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) -Q $${DLGRADE_GRADING_QUEUE:-grading},$${DLGRADE_BATCH_QUEUE:-batch} --without-gossip --without-mingle & \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
 	wait -n; echo "a process stopped: stopping web and worker"
 
@@ -70,6 +72,18 @@ fmt: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/sandbox_bench.py
+	$(PY) bench/batch_bench.py
+
+# Batch grading: 1000 relu files with --workers 1 and 2, then --distributed over two workers (needs Redis).
+bench-batch: $(VENV)/.installed
+	$(PY) bench/batch_bench.py
+
+# Translations: makemessages updates platform/locale/zh_Hans/LC_MESSAGES/django.po from the templates and
+# Python (the quizzes app keeps its own catalog, so it is left out); translate the new or changed
+# entries there, then run it again: compilemessages writes the .mo files, which are committed too.
+messages: $(VENV)/.installed
+	cd platform && DJANGO_DEBUG=1 ../$(PY) ../manage.py makemessages -l zh_Hans --ignore quizzes --no-obsolete --add-location file
+	cd platform && DJANGO_DEBUG=1 ../$(PY) ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -134,11 +134,14 @@ class WorkerProcess:
 def grading_worker(transactional_db, settings):
     """A real Celery worker process grading from a queue of its own, on this test's database."""
     queue = f"grading-test-{uuid.uuid4().hex[:8]}"
+    batch_queue = queue.replace("grading-", "batch-")
     settings.CELERY_GRADING_QUEUE = queue
+    settings.CELERY_BATCH_QUEUE = batch_queue
     env = dict(
         os.environ,
         DATABASE_URL=database_url_for_subprocess(),
         DLGRADE_GRADING_QUEUE=queue,
+        DLGRADE_BATCH_QUEUE=batch_queue,
         PYTHONPATH=f"{ROOT}:{ROOT / 'platform'}",
         DJANGO_SETTINGS_MODULE="config.settings",
         DLGRADE_GRADING_MAX_PLATFORM_ATTEMPTS="3",
@@ -153,7 +156,7 @@ def grading_worker(transactional_db, settings):
         "--loglevel=INFO",
         "--concurrency=1",
         "-Q",
-        queue,
+        f"{queue},{batch_queue}",
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
@@ -164,6 +167,7 @@ def grading_worker(transactional_db, settings):
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
     )
     worker = WorkerProcess(process, queue)
+    worker.batch_queue = batch_queue
     if not worker.ready.wait(60):
         worker.stop()
         pytest.fail("the Celery worker did not become ready:\n" + worker.log())

@@ -10,7 +10,12 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("courses/", include("courses.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("batches/", include("batches.urls")),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# JSON instead of an HTML page for errors under /api/ (other paths keep Django's pages).
+handler404 = "api.views.handler404"
+handler500 = "api.views.handler500"

@@ -25,7 +25,10 @@ def test_load_names_the_problem(folder, reason):
 
 @pytest.mark.parametrize(
     "folder,reason",
-    [("broken-reference", "the reference gives NaN or inf in case"), ("no-hidden-cases", "at least one visible and one hidden")],
+    [
+        ("broken-reference", "the reference gives NaN or inf in case"),
+        ("no-hidden-cases", "at least one visible and one hidden"),
+    ],
 )
 def test_validation_runs_the_trusted_parts(folder, reason):
     with pytest.raises(BundleError) as error:

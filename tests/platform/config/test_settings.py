@@ -20,7 +20,9 @@ def test_production_refuses_the_development_secret_key(settings):
 
 def test_env_example_documents_every_setting_read_from_the_environment():
     source = (ROOT / "platform" / "config" / "settings.py").read_text()
-    used = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source)) | set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', source))
+    used = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source)) | set(
+        re.findall(r'os\.environ\.get\("([A-Z_]+)"', source)
+    )
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     assert used - documented == set()
 
@@ -34,5 +36,7 @@ def test_compose_file_is_valid(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM scratch\n")
     result = subprocess.run([compose, "config", "-q"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    services = subprocess.run([compose, "config", "--services"], cwd=tmp_path, capture_output=True, text=True).stdout.split()
+    services = subprocess.run(
+        [compose, "config", "--services"], cwd=tmp_path, capture_output=True, text=True
+    ).stdout.split()
     assert sorted(services) == ["beat", "postgres", "redis", "web", "worker"]

@@ -59,3 +59,139 @@ def test_usage_errors_exit_2_with_one_line(args, error):
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [f"CommandError: {error}"]
+
+
+# -- folders, zip archives, CSV, --output, the progress bar ---------------------------------
+
+
+def make_export(path, entries):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return str(path)
+
+
+def test_folders_and_zips_are_graded_in_order_and_bad_entries_named_on_stderr(files, tmp_path):
+    folder = tmp_path / "lms"
+    (folder / "zoe").mkdir(parents=True)
+    (folder / "adam").mkdir()
+    (folder / "zoe" / "relu.py").write_text(WRONG)
+    (folder / "adam" / "relu.py").write_text(CORRECT)
+    (folder / "adam" / "feedback.txt").write_text("good")
+    export = make_export(
+        tmp_path / "export.zip",
+        [("s1/relu.py", CORRECT), ("../../evil.py", "import os"), ("s2/notes.pdf", b"%PDF"), ("s2/relu.py", WRONG)],
+    )
+    result = run_grade("relu", files["a.py"], str(folder), export, "--json", "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["file"] for r in records] == [
+        files["a.py"],
+        f"{folder}/adam/relu.py",
+        f"{folder}/zoe/relu.py",
+        f"{export}/s1/relu.py",
+        f"{export}/s2/relu.py",
+    ]
+    assert [r["score"] for r in records] == [1.0, 1.0, 0.3, 1.0, 0.3]
+    stderr = result.stderr.splitlines()
+    assert f"skipped {folder}/adam/feedback.txt: not a Python file" in stderr
+    assert f"skipped {export}/../../evil.py: path goes outside the archive (..)" in stderr
+    assert f"skipped {export}/s2/notes.pdf: not a Python file" in stderr
+    assert not (tmp_path.parent / "evil.py").exists() and not (ROOT.parent / "evil.py").exists()
+    assert "\r" not in result.stderr  # no progress bar when stderr is not a terminal
+
+
+def test_csv_to_an_output_file_leaves_stdout_empty(files, tmp_path):
+    report = tmp_path / "out" / "report.csv"
+    report.parent.mkdir()
+    result = run_grade("relu", files["a.py"], files["c.py"], "--format", "csv", "--output", str(report))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    rows = list(__import__("csv").reader(report.read_text().splitlines()))
+    assert rows[0][:8] == ["file", "exercise", "status", "score", "passed", "total", "message", "mistakes"]
+    assert rows[0][8] == "case:vector" and len(rows[0]) == 8 + 10
+    assert rows[1][:6] == [files["a.py"], "relu", "graded", "1.0", "10", "10"]
+    assert rows[2][3] == "0.3" and rows[2][7] == "absolute_value"
+
+
+def test_json_lines_to_an_output_file(files, tmp_path):
+    report = tmp_path / "report.jsonl"
+    result = run_grade("relu", files["a.py"], "--json", "--output", str(report))
+    assert result.returncode == 0 and result.stdout == ""
+    assert json.loads(report.read_text())["score"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "args,error",
+    [
+        (("--json", "--format", "csv"), "--json and --format csv contradict each other"),
+        (
+            ("--output", "/nonexistent-folder/report.csv"),
+            "cannot write /nonexistent-folder/report.csv: No such file or directory",
+        ),
+        (("--workers", "0"), "--workers must be at least 1"),
+    ],
+)
+def test_more_usage_errors_exit_2(files, args, error):
+    result = run_grade("relu", files["a.py"], *args)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.strip().splitlines() == [f"CommandError: {error}"]
+
+
+def test_a_broken_zip_is_a_usage_error(tmp_path):
+    fake = tmp_path / "export.zip"
+    fake.write_text("not a zip")
+    result = run_grade("relu", str(fake), "--json")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"CommandError: not a valid zip archive: {fake}")
+
+
+def test_an_archive_with_nothing_to_grade_prints_nothing_and_exits_0(tmp_path):
+    export = make_export(tmp_path / "empty.zip", [("readme.txt", "x")])
+    result = run_grade("relu", export, "--json")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert "no Python files to grade" in result.stderr
+
+
+def test_progress_bar_goes_to_a_terminals_stderr_never_to_stdout(files):
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "grade",
+                "relu",
+                files["a.py"],
+                files["b.py"],
+                files["c.py"],
+                "--json",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+        )
+        os.close(follower)
+        stdout, _ = process.communicate(timeout=120)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+    terminal = b"".join(chunks).decode()
+    assert process.returncode == 0
+    assert [json.loads(line)["file"] for line in stdout.splitlines()] == [files["a.py"], files["b.py"], files["c.py"]]
+    assert "\r" not in stdout and "[" not in stdout.split('"cases"')[0]
+    assert "relu [" in terminal and " 3/3 " in terminal

@@ -13,6 +13,24 @@ class Command(BaseCommand):
     def handle(self, *args, password, **options):
         if not settings.DEBUG:
             raise CommandError("demo accounts are for development: set DJANGO_DEBUG=1")
-        for username, is_staff in demo_accounts_ensure(password=password):
+        made = demo_accounts_ensure(password=password)
+        for username, is_staff in made:
             role = "instructor" if is_staff else "student"
             self.stdout.write(f"  {role:<10} {username:<11} password: {password}")
+        self._demo_course(made)
+
+    def _demo_course(self, made) -> None:
+        from django.contrib.auth import get_user_model
+
+        from courses.services import demo_course_ensure
+
+        users = {user.username: user for user in get_user_model().objects.filter(username__in=[u for u, _ in made])}
+        instructors = [users[u] for u, is_staff in made if is_staff]
+        students = [users[u] for u, is_staff in made if not is_staff]
+        if not instructors:
+            return
+        course = demo_course_ensure(instructor=instructors[0], students=students)
+        if course is None:
+            self.stdout.write("  (no demo course: run sync_exercises first)")
+        else:
+            self.stdout.write(f"  demo course “{course.title}”, join code {course.join_code}")

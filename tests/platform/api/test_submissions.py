@@ -1,0 +1,82 @@
+"""Submit through the API, poll the status, read the verdict: students see their own, public; staff see all."""
+
+from __future__ import annotations
+
+import pytest
+
+from submissions.models import Submission
+from tests.conftest import sync_only, wait_until_final
+
+CORRECT = "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0.0)\n"
+WRONG = "import numpy as np\n\ndef relu(x):\n    return np.abs(x)\n"
+
+
+@pytest.mark.slow
+def test_student_submits_and_reads_a_public_verdict_staff_read_everything(
+    grading_worker, as_student, as_staff, tmp_path
+):
+    sync_only(tmp_path, "relu")
+    created = as_student.post("/api/v1/submissions/", {"exercise": "relu", "source": WRONG}, format="json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["status"] == "queued" and body["is_final"] is False and body["verdict"] is None
+    assert created["Location"] == body["url"] == f"http://testserver/api/v1/submissions/{body['id']}/"
+    wait_until_final(body["id"])
+
+    mine = as_student.get(body["url"]).json()
+    assert (mine["status"], mine["score"], mine["is_final"], mine["user"]) == ("graded", 0.3, True, "student")
+    verdict = mine["verdict"]
+    assert verdict["mistakes"][0]["key"] == "absolute_value"
+    hidden = [case for case in verdict["cases"] if case["hidden"]]
+    assert hidden and all(case["details"] == {} and case["message"] == "" for case in hidden)
+    visible = next(case for case in verdict["cases"] if not case["hidden"] and case["status"] == "fail")
+    assert visible["details"]["expected"] and visible["message"]
+
+    staff_view = as_staff.get(body["url"]).json()
+    failed_hidden = [c for c in staff_view["verdict"]["cases"] if c["hidden"] and c["status"] == "fail"]
+    assert failed_hidden and all(c["message"] for c in failed_hidden)  # staff see why hidden cases failed
+    assert staff_view["source"] == WRONG
+
+
+def test_students_see_only_their_own_submissions(
+    as_student, student, other_student, instructor, relu_exercise, as_staff
+):
+    own = Submission.objects.create(user=student, exercise=relu_exercise, source=CORRECT)
+    other = Submission.objects.create(user=other_student, exercise=relu_exercise, source=CORRECT)
+    Submission.objects.create(user=instructor, exercise=relu_exercise, source=CORRECT)
+
+    listing = as_student.get("/api/v1/submissions/").json()
+    assert [s["id"] for s in listing["results"]] == [own.pk]
+    assert as_student.get(f"/api/v1/submissions/{other.pk}/").status_code == 404
+    assert as_student.get("/api/v1/submissions/?exercise=sigmoid").json()["count"] == 0
+    assert as_student.get("/api/v1/submissions/?status=queued").json()["count"] == 1
+
+    assert as_staff.get("/api/v1/submissions/").json()["count"] == 1  # the list is one's own, staff too
+    assert as_staff.get(f"/api/v1/submissions/{other.pk}/").json()["user"] == "other_student"
+
+
+@pytest.mark.parametrize("who", ["as_student", "as_staff"])
+def test_refused_submissions_say_why(request, relu_exercise, who):
+    api = request.getfixturevalue(who)
+    empty = api.post("/api/v1/submissions/", {"exercise": "relu", "source": "   "}, format="json")
+    assert empty.status_code == 400
+    assert empty.json()["message"] == "source: Your code is empty."
+    missing = api.post("/api/v1/submissions/", {"source": CORRECT}, format="json")
+    assert missing.status_code == 400 and missing.json()["errors"] == {"exercise": ["This field is required."]}
+    unknown = api.post("/api/v1/submissions/", {"exercise": "no-such", "source": CORRECT}, format="json")
+    assert unknown.status_code == 404 and unknown.json()["message"] == "No such exercise."
+    assert not Submission.objects.exists()
+
+
+def test_the_web_pages_rate_limit_applies_to_the_api(as_student, relu_exercise, settings):
+    settings.SUBMIT_RATE = "2/60"
+    for _ in range(2):
+        assert (
+            as_student.post("/api/v1/submissions/", {"exercise": "relu", "source": CORRECT}, format="json").status_code
+            == 201
+        )
+    response = as_student.post("/api/v1/submissions/", {"exercise": "relu", "source": CORRECT}, format="json")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert response.json()["message"].startswith("You are submitting too fast: at most 2 submissions in 60 s.")
+    assert Submission.objects.count() == 2
