@@ -1,6 +1,10 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from graders.bundle import DIFFICULTIES, TOPICS
+
+# The labels of graders.bundle.DIFFICULTIES, spelled out so that they can be translated.
+DIFFICULTY_LABELS = {"easy": _("Easy"), "medium": _("Medium"), "hard": _("Hard")}
 
 
 class Exercise(models.Model):
@@ -10,7 +14,9 @@ class Exercise(models.Model):
     slug = models.SlugField(unique=True)
     function_name = models.CharField(max_length=100)
     topic = models.CharField(max_length=40, choices=[(key, names[0]) for key, names in TOPICS.items()])
-    difficulty = models.CharField(max_length=10, choices=[(d, d.capitalize()) for d in DIFFICULTIES])
+    difficulty = models.CharField(
+        max_length=10, choices=[(d, DIFFICULTY_LABELS.get(d, d.capitalize())) for d in DIFFICULTIES]
+    )
     order = models.IntegerField(default=100)
     points = models.FloatField(default=10)
     title_en = models.CharField(max_length=200)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from catalog.selectors import exercise_get_active, exercise_groups
 from submissions.selectors import progress_by_exercise, submissions_for
+from submissions.views import verdict_context
 
 
 @login_required
@@ -14,7 +15,11 @@ def exercise_list(request):
         for exercise in group.exercises:
             exercise.progress = progress.get(exercise.pk)
             exercise.display_title = exercise.title(request.LANGUAGE_CODE)
-    return render(request, "catalog/exercise_list.html", {"groups": groups})
+        group.solved = sum(1 for e in group.exercises if e.progress and e.progress["best"] == 1)
+        group.percent = round(100 * group.solved / len(group.exercises))
+    solved = sum(group.solved for group in groups)
+    total = sum(len(group.exercises) for group in groups)
+    return render(request, "catalog/exercise_list.html", {"groups": groups, "solved": solved, "total": total})
 
 
 @login_required
@@ -39,11 +44,11 @@ def exercise_detail(request, slug: str):
         request,
         "catalog/exercise_detail.html",
         {
+            **verdict_context(request, latest),  # the last verdict is back on reload
             "exercise": exercise,
             "title": exercise.title(language),
             "statement_html": exercise.statement_html(language),
             "source": latest.source if latest else exercise.starter_code,
-            "submission": latest,
             "history": history,
             "assignment_view": assignment_view,
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from courses.policy import Deadline
 
@@ -30,15 +31,15 @@ class Course(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        INSTRUCTOR = "instructor", "Instructor"
-        TA = "ta", "Teaching assistant"
-        STUDENT = "student", "Student"
+        INSTRUCTOR = "instructor", _("Instructor")
+        TA = "ta", _("Teaching assistant")
+        STUDENT = "student", _("Student")
 
     class Source(models.TextChoices):
-        CREATOR = "creator", "Created the course"
-        JOIN_CODE = "join_code", "Join code"
-        CSV = "csv", "CSV upload"
-        ADMIN = "admin", "Admin"
+        CREATOR = "creator", _("Created the course")
+        JOIN_CODE = "join_code", _("Join code")
+        CSV = "csv", _("CSV upload")
+        ADMIN = "admin", _("Admin")
 
     STAFF_ROLES = (Role.INSTRUCTOR, Role.TA)
 
@@ -69,12 +70,12 @@ class Assignment(models.Model):
     """Exercises and quizzes with points, a window, a late policy and limits on attempts."""
 
     class LatePolicy(models.TextChoices):
-        PENALTY = "penalty", "Penalty per day late"
-        CUTOFF = "cutoff", "No credit after the cut-off"
+        PENALTY = "penalty", _("Penalty per day late")
+        CUTOFF = "cutoff", _("No credit after the cut-off")
 
     class ScorePolicy(models.TextChoices):
-        BEST = "best", "Best attempt"
-        LAST = "last", "Last attempt"
+        BEST = "best", _("Best attempt")
+        LAST = "last", _("Last attempt")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="assignments")
     title = models.CharField(max_length=200)
@@ -211,10 +212,10 @@ class Regrade(models.Model):
     """
 
     class Status(models.TextChoices):
-        PREVIEW = "preview", "Preview"
-        APPLIED = "applied", "Applied"
-        ROLLED_BACK = "rolled_back", "Rolled back"
-        DISCARDED = "discarded", "Discarded"
+        PREVIEW = "preview", _("Preview")
+        APPLIED = "applied", _("Applied")
+        ROLLED_BACK = "rolled_back", _("Rolled back")
+        DISCARDED = "discarded", _("Discarded")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="regrades")
     exercise = models.ForeignKey("catalog.Exercise", on_delete=models.PROTECT, related_name="regrades")
@@ -250,9 +251,9 @@ class RegradeResult(models.Model):
     """The pending table of a regrade: one submission's new verdict, computed but not applied."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     regrade = models.ForeignKey(Regrade, on_delete=models.CASCADE, related_name="results")
     submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="regrade_results")
@@ -286,8 +287,8 @@ class VerdictHistory(models.Model):
     """A verdict a submission used to have, kept when a regrade (or its rollback) replaced it."""
 
     class Reason(models.TextChoices):
-        REGRADE = "regrade", "Replaced by a regrade"
-        ROLLBACK = "rollback", "Replaced by a rollback"
+        REGRADE = "regrade", _("Replaced by a regrade")
+        ROLLBACK = "rollback", _("Replaced by a rollback")
 
     submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="verdict_history")
     regrade = models.ForeignKey(Regrade, null=True, blank=True, on_delete=models.SET_NULL, related_name="history")
@@ -303,7 +304,7 @@ class VerdictHistory(models.Model):
 
     class Meta:
         ordering = ["submission", "-replaced_at", "-id"]
-        verbose_name_plural = "verdict history"
+        verbose_name_plural = _("verdict history")
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.score} ({self.reason} {self.regrade_id})"

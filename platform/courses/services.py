@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from catalog.models import Exercise
 from courses.models import (
@@ -66,7 +67,7 @@ def course_create(*, title: str, created_by, description: str = "") -> Course:
     """Create a course; its creator becomes its first instructor."""
     title = title.strip()
     if not title:
-        raise ValidationError({"title": "A course needs a title."})
+        raise ValidationError({"title": _("A course needs a title.")})
     course = Course.objects.create(
         title=title,
         slug=_unique_slug(title),
@@ -100,12 +101,12 @@ def membership_join(*, user, code: str) -> tuple[Membership, bool]:
     code = "".join(code.split()).upper()
     course = Course.objects.filter(join_code=code).first() if code else None
     if course is None:
-        raise ValidationError("No course has this join code; check it with your instructor.")
+        raise ValidationError(_("No course has this join code; check it with your instructor."))
     existing = Membership.objects.filter(course=course, user=user).first()
     if existing is not None:
         return existing, False
     if not course.join_open:
-        raise ValidationError("This course is not accepting students by join code; ask your instructor.")
+        raise ValidationError(_("This course is not accepting students by join code; ask your instructor."))
     membership, created = Membership.objects.get_or_create(
         course=course, user=user, defaults={"role": Membership.Role.STUDENT, "source": Membership.Source.JOIN_CODE}
     )
@@ -118,7 +119,7 @@ def membership_remove(*, membership: Membership) -> None:
         membership.is_instructor
         and not membership.course.memberships.filter(role=Membership.Role.INSTRUCTOR).exclude(pk=membership.pk).exists()
     ):
-        raise ValidationError("A course keeps at least one instructor.")
+        raise ValidationError(_("A course keeps at least one instructor."))
     membership.delete()
 
 
@@ -155,12 +156,14 @@ EMAIL_HEADERS = {"email", "e-mail", "mail", "email address"}
 
 def _decode_csv(data: bytes) -> str:
     if len(data) > MAX_CSV_BYTES:
-        raise ValidationError(f"The file is larger than {MAX_CSV_BYTES // 1024} KiB; upload the class in parts.")
+        raise ValidationError(
+            _("The file is larger than %(size)s KiB; upload the class in parts.") % {"size": MAX_CSV_BYTES // 1024}
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(
-            "The file is not UTF-8 text. In a spreadsheet, save it as “CSV UTF-8 (comma delimited)”."
+            _("The file is not UTF-8 text. In a spreadsheet, save it as “CSV UTF-8 (comma delimited)”.")
         ) from None
 
 
@@ -177,10 +180,12 @@ def _read_rows(text: str) -> tuple[list[tuple[int, list[str]]], dict[str, int]]:
         for cells in reader:
             rows.append((reader.line_num, [cell.strip() for cell in cells]))
     except csv.Error as error:
-        raise ValidationError(f"The file is not a readable CSV (line {reader.line_num}: {error}).") from None
+        raise ValidationError(
+            _("The file is not a readable CSV (line %(line)s: %(error)s).") % {"line": reader.line_num, "error": error}
+        ) from None
     rows = [(line, cells) for line, cells in rows if any(cells)]
     if not rows:
-        raise ValidationError("The file has no rows.")
+        raise ValidationError(_("The file has no rows."))
     header = [" ".join(cell.lower().replace("_", " ").split()) for cell in rows[0][1]]
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
@@ -192,15 +197,20 @@ def _read_rows(text: str) -> tuple[list[tuple[int, list[str]]], dict[str, int]]:
             columns.setdefault("role", index)
     if columns:
         if "username" not in columns and "email" not in columns:
-            raise ValidationError("The header needs a “username” or an “email” column.")
+            raise ValidationError(_("The header needs a “username” or an “email” column."))
         rows = rows[1:]
     elif len(rows[0][1]) > 1:
         found = ", ".join(f"“{cell}”" for cell in rows[0][1] if cell)
-        raise ValidationError(f"The header needs a “username” or an “email” column (found {found}).")
+        raise ValidationError(
+            _("The header needs a “username” or an “email” column (found %(found)s).") % {"found": found}
+        )
     else:
         columns = {"identifier": 0}  # no header: one username or email per line
     if len(rows) > MAX_CSV_ROWS:
-        raise ValidationError(f"The file has {len(rows)} rows; upload at most {MAX_CSV_ROWS} at a time.")
+        raise ValidationError(
+            _("The file has %(rows)s rows; upload at most %(max)s at a time.")
+            % {"rows": len(rows), "max": MAX_CSV_ROWS}
+        )
     return rows, columns
 
 
@@ -219,18 +229,21 @@ def _find_user(username: str, email: str):
             matches = list(User.objects.filter(username__iexact=username)[:2])
             user = matches[0] if len(matches) == 1 else None
         if user is None:
-            return None, f"no account with the username “{username}”"
+            return None, _("no account with the username “%(username)s”") % {"username": username}
         if email and user.email and user.email.lower() != email.lower():
-            return None, f"the username “{username}” and the email “{email}” belong to different accounts"
+            return None, _("the username “%(username)s” and the email “%(email)s” belong to different accounts") % {
+                "username": username,
+                "email": email,
+            }
     else:
         matches = list(User.objects.filter(email__iexact=email)[:2])
         if not matches:
-            return None, f"no account with the email “{email}”"
+            return None, _("no account with the email “%(email)s”") % {"email": email}
         if len(matches) > 1:
-            return None, f"several accounts share the email “{email}”; give the username instead"
+            return None, _("several accounts share the email “%(email)s”; give the username instead") % {"email": email}
         user = matches[0]
     if not user.is_active:
-        return None, f"the account “{user.username}” is deactivated"
+        return None, _("the account “%(username)s” is deactivated") % {"username": user.username}
     return user, None
 
 
@@ -258,13 +271,15 @@ def membership_enrol_csv(*, course: Course, data: bytes) -> EnrolmentReport:
         else:
             username, email = _cell(cells, columns, "username"), _cell(cells, columns, "email")
         if not username and not email:
-            report.errors.append(CsvRowProblem(line, text, "no username or email in this row"))
+            report.errors.append(CsvRowProblem(line, text, _("no username or email in this row")))
             continue
         role_text = " ".join(_cell(cells, columns, "role").lower().split())
         role = ROLE_NAMES.get(role_text)
         if role is None:
             report.errors.append(
-                CsvRowProblem(line, text, f"unknown role “{role_text}” (use student, ta or instructor)")
+                CsvRowProblem(
+                    line, text, _("unknown role “%(role)s” (use student, ta or instructor)") % {"role": role_text}
+                )
             )
             continue
         user, reason = _find_user(username, email)
@@ -272,15 +287,21 @@ def membership_enrol_csv(*, course: Course, data: bytes) -> EnrolmentReport:
             report.errors.append(CsvRowProblem(line, text, reason))
             continue
         if user.pk in seen:
-            report.errors.append(CsvRowProblem(line, text, f"{user.username} is already on line {seen[user.pk]}"))
+            report.errors.append(
+                CsvRowProblem(
+                    line,
+                    text,
+                    _("%(username)s is already on line %(line)s") % {"username": user.username, "line": seen[user.pk]},
+                )
+            )
             continue
         seen[user.pk] = line
         membership = existing.get(user.pk)
         if membership is not None:
             why = (
-                "already enrolled"
+                _("already enrolled")
                 if membership.role == role
-                else f"already a member as {membership.get_role_display()}"
+                else _("already a member as %(role)s") % {"role": membership.get_role_display()}
             )
             report.unchanged.append((line, user.username, why))
             continue
@@ -316,25 +337,25 @@ def _validate_assignment(
 ) -> None:
     errors: dict[str, str] = {}
     if not title.strip():
-        errors["title"] = "An assignment needs a title."
+        errors["title"] = _("An assignment needs a title.")
     if due_at <= opens_at:
-        errors["due_at"] = "The due date must come after the opening date."
+        errors["due_at"] = _("The due date must come after the opening date.")
     if cutoff_at is not None and cutoff_at < due_at:
-        errors["cutoff_at"] = "The cut-off cannot come before the due date."
+        errors["cutoff_at"] = _("The cut-off cannot come before the due date.")
     if late_policy not in Assignment.LatePolicy.values:
-        errors["late_policy"] = "Choose a late policy."
+        errors["late_policy"] = _("Choose a late policy.")
     if not 0.0 <= late_penalty_per_day <= 1.0:
-        errors["late_penalty_per_day"] = "The penalty per day is between 0 % and 100 %."
+        errors["late_penalty_per_day"] = _("The penalty per day is between 0 % and 100 %.")
     if max_attempts is not None and max_attempts < 1:
-        errors["max_attempts"] = "Allow at least one attempt, or leave it empty for no limit."
+        errors["max_attempts"] = _("Allow at least one attempt, or leave it empty for no limit.")
     if min_interval_s < 0:
-        errors["min_interval_s"] = "The interval cannot be negative."
+        errors["min_interval_s"] = _("The interval cannot be negative.")
     if score_policy not in Assignment.ScorePolicy.values:
-        errors["score_policy"] = "Choose which attempt counts."
+        errors["score_policy"] = _("Choose which attempt counts.")
     if not items:
-        errors["__all__"] = "Choose at least one exercise or quiz."
+        errors["__all__"] = _("Choose at least one exercise or quiz.")
     elif any(item.points < 0 for item in items):
-        errors["__all__"] = "Points cannot be negative."
+        errors["__all__"] = _("Points cannot be negative.")
     if errors:
         raise ValidationError(errors)
 
@@ -470,9 +491,11 @@ def assignment_remark_lateness(*, assignment: Assignment, user=None) -> int:
 def extension_grant(*, assignment: Assignment, user, due_at: datetime, granted_by, reason: str = "") -> Extension:
     """Give one student a later due date (the cut-off moves as much); their submissions are re-marked."""
     if not Membership.objects.filter(course=assignment.course_id, user=user, role=Membership.Role.STUDENT).exists():
-        raise ValidationError({"user": "Extensions are for students of this course."})
+        raise ValidationError({"user": _("Extensions are for students of this course.")})
     if due_at <= assignment.due_at:
-        raise ValidationError({"due_at": f"An extension moves the due date later than {_local(assignment.due_at)}."})
+        raise ValidationError(
+            {"due_at": _("An extension moves the due date later than %(due)s.") % {"due": _local(assignment.due_at)}}
+        )
     extension, _created = Extension.objects.update_or_create(
         assignment=assignment,
         user=user,
@@ -504,9 +527,9 @@ def assignment_check_submission(
     """
     membership = Membership.objects.select_for_update().filter(course=assignment.course_id, user=user).first()
     if membership is None:
-        raise ValidationError("You are not enrolled in the course of this assignment.")
+        raise ValidationError(_("You are not enrolled in the course of this assignment."))
     if not assignment.items.filter(exercise=exercise).exists():
-        raise ValidationError("This exercise is not part of this assignment.")
+        raise ValidationError(_("This exercise is not part of this assignment."))
     if membership.is_staff_role:
         return Lateness()  # staff try their own assignment: no window, no limits
     at = submission.created_at
@@ -514,21 +537,26 @@ def assignment_check_submission(
     deadline = assignment.deadline_for(extension)
     lateness = deadline.judge(at)
     if lateness.before_open:
-        raise ValidationError(f"This assignment opens on {_local(assignment.opens_at)}; submit again then.")
+        raise ValidationError(
+            _("This assignment opens on %(opens)s; submit again then.") % {"opens": _local(assignment.opens_at)}
+        )
     if lateness.beyond_cutoff:
         if deadline.cutoff_at == deadline.due_at:
             raise ValidationError(
-                f"This assignment was due on {_local(deadline.due_at)} and does not accept late submissions."
+                _("This assignment was due on %(due)s and does not accept late submissions.")
+                % {"due": _local(deadline.due_at)}
             )
         raise ValidationError(
-            f"The cut-off for this assignment was {_local(deadline.cutoff_at)}; submissions are no longer accepted."
+            _("The cut-off for this assignment was %(cutoff)s; submissions are no longer accepted.")
+            % {"cutoff": _local(deadline.cutoff_at)}
         )
     earlier = Submission.objects.filter(assignment=assignment, user=user, exercise=exercise).exclude(pk=submission.pk)
     if assignment.max_attempts is not None:
         used = earlier.filter(status__in=COUNTED_FOR_LIMITS).count()
         if used >= assignment.max_attempts:
             raise ValidationError(
-                f"You have used all {assignment.max_attempts} attempts at this exercise for this assignment."
+                _("You have used all %(n)s attempts at this exercise for this assignment.")
+                % {"n": assignment.max_attempts}
             )
     if assignment.min_interval_s:
         last = earlier.exclude(status=Submission.Status.PLATFORM_ERROR).order_by("-created_at").first()
@@ -537,8 +565,11 @@ def assignment_check_submission(
             if waited < assignment.min_interval_s:
                 wait = max(1, int(assignment.min_interval_s - waited + 0.999))
                 raise ValidationError(
-                    f"Please wait {wait} s before submitting again: this assignment allows one submission "
-                    f"every {assignment.min_interval_s} s."
+                    _(
+                        "Please wait %(wait)s s before submitting again: this assignment allows one submission "
+                        "every %(interval)s s."
+                    )
+                    % {"wait": wait, "interval": assignment.min_interval_s}
                 )
     return lateness
 
@@ -575,7 +606,8 @@ def regrade_preview(*, course: Course, exercise: Exercise, requested_by) -> Regr
             ).first()
             if open_preview is not None:
                 raise ValidationError(
-                    f"Regrade #{open_preview.pk} of this exercise is still a preview: apply or discard it first."
+                    _("Regrade #%(n)s of this exercise is still a preview: apply or discard it first.")
+                    % {"n": open_preview.pk}
                 )
             submissions = list(
                 Submission.objects.filter(
@@ -583,7 +615,7 @@ def regrade_preview(*, course: Course, exercise: Exercise, requested_by) -> Regr
                 ).values_list("pk", "status", "score")
             )
             if not submissions:
-                raise ValidationError("No graded submission of this exercise in this course: nothing to regrade.")
+                raise ValidationError(_("No graded submission of this exercise in this course: nothing to regrade."))
             regrade = Regrade.objects.create(
                 course=course,
                 exercise=exercise,
@@ -598,7 +630,7 @@ def regrade_preview(*, course: Course, exercise: Exercise, requested_by) -> Regr
             result_ids = list(regrade.results.values_list("pk", flat=True))
             transaction.on_commit(lambda: regrade_enqueue(result_ids=result_ids))
     except IntegrityError:  # another instructor started the same regrade at the same moment
-        raise ValidationError("A regrade of this exercise is already being prepared.") from None
+        raise ValidationError(_("A regrade of this exercise is already being prepared.")) from None
     return regrade
 
 
@@ -661,11 +693,19 @@ def regrade_record_failure(*, result_id: int, message: str, final: bool) -> None
         result.save(update_fields=["attempts", "message", "status"])
 
 
+def _refusal(action: str) -> str:
+    """Whole sentences, so that each can be translated: "Regrade #3 is applied: it cannot be resumed." """
+    return {
+        "resumed": _("Regrade #%(n)s is %(status)s: it cannot be resumed."),
+        "discarded": _("Regrade #%(n)s is %(status)s: it cannot be discarded."),
+        "applied": _("Regrade #%(n)s is %(status)s: it cannot be applied."),
+        "rolled back": _("Regrade #%(n)s is %(status)s: it cannot be rolled back."),
+    }[action]
+
+
 def _require_status(regrade: Regrade, status: str, action: str) -> None:
     if regrade.status != status:
-        raise ValidationError(
-            f"Regrade #{regrade.pk} is {regrade.get_status_display().lower()}: it cannot be {action}."
-        )
+        raise ValidationError(_refusal(action) % {"n": regrade.pk, "status": regrade.get_status_display().lower()})
 
 
 def regrade_resume(*, regrade: Regrade) -> int:
@@ -724,11 +764,12 @@ def regrade_apply(*, regrade: Regrade, applied_by) -> int:
         unfinished = regrade.results.exclude(status=RegradeResult.Status.DONE).count()
         if unfinished:
             raise ValidationError(
-                f"{unfinished} of {regrade.total} submissions are not regraded yet: resume the regrade, or discard it."
+                _("%(n)s of %(total)s submissions are not regraded yet: resume the regrade, or discard it.")
+                % {"n": unfinished, "total": regrade.total}
             )
         if regrade.exercise.content_hash != regrade.bundle_hash:
             raise ValidationError(
-                "The exercise changed again since this preview was computed: discard it and start a new regrade."
+                _("The exercise changed again since this preview was computed: discard it and start a new regrade.")
             )
         results = list(regrade.results.all())
         submissions = Submission.objects.select_for_update().in_bulk([r.submission_id for r in results])
@@ -739,8 +780,11 @@ def regrade_apply(*, regrade: Regrade, applied_by) -> int:
                 continue  # deleted since the preview (its student was removed): nothing to switch
             if submission.status != result.old_status or submission.score != result.old_score:
                 raise ValidationError(
-                    f"Submission #{submission.pk} changed since the preview was computed: discard this regrade "
-                    "and start a new one."
+                    _(
+                        "Submission #%(n)s changed since the preview was computed: discard this regrade "
+                        "and start a new one."
+                    )
+                    % {"n": submission.pk}
                 )
             history.append(_history_of(submission, regrade=regrade, reason=VerdictHistory.Reason.REGRADE))
             submission.status = result.new_status
@@ -774,7 +818,7 @@ def regrade_rollback(*, regrade: Regrade) -> int:
             .first()
         )
         if later is not None:
-            raise ValidationError(f"Regrade #{later.pk} was applied after this one: roll it back first.")
+            raise ValidationError(_("Regrade #%(n)s was applied after this one: roll it back first.") % {"n": later.pk})
         previous = list(VerdictHistory.objects.filter(regrade=regrade, reason=VerdictHistory.Reason.REGRADE))
         submissions = Submission.objects.select_for_update().in_bulk([h.submission_id for h in previous])
         history, restored = [], []

@@ -18,10 +18,12 @@ def _titles() -> dict[str, str]:
         "in_progress": _("in progress"),
         "not_started": _("not started"),
         "scores": _("Score distribution (students who started)"),
+        # xgettext:no-python-format (a percent sign, not a placeholder)
         "scores_x": _("score, % of the points"),
         "scores_y": _("students"),
         "pass_rates": _("Pass rate per exercise"),
         "pass_rates_x": _("%"),
+        # xgettext:no-python-format (a percent sign, not a placeholder)
         "solved": _("students who solved it, % of those who tried"),
         "submissions_full": _("submissions passing every case, %"),
         "failing_cases": _("Cases that fail most"),

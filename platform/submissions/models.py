@@ -1,16 +1,17 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Submission(models.Model):
     """The source of truth for one attempt: stored before grading is enqueued, never lost."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        GRADED = "graded", "Graded"
-        NOT_GRADABLE = "not_gradable", "Could not run"
-        PLATFORM_ERROR = "platform_error", "Platform error"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        GRADED = "graded", _("Graded")
+        NOT_GRADABLE = "not_gradable", _("Could not run")
+        PLATFORM_ERROR = "platform_error", _("Platform error")
 
     FINAL_STATUSES = (Status.GRADED, Status.NOT_GRADABLE, Status.PLATFORM_ERROR)
 

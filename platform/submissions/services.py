@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Exercise
 from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict
@@ -20,14 +21,15 @@ log = logging.getLogger(__name__)
 
 def validate_source(source: str) -> str:
     if "\x00" in source:
-        raise ValidationError("Your code contains a NUL character; paste it as plain text.")
+        raise ValidationError(_("Your code contains a NUL character; paste it as plain text."))
     size = len(source.encode("utf-8"))
     if size > settings.MAX_SOURCE_BYTES:
         raise ValidationError(
-            f"Your code is {size // 1024} KiB; submissions are limited to {settings.MAX_SOURCE_BYTES // 1024} KiB."
+            _("Your code is %(size)s KiB; submissions are limited to %(limit)s KiB.")
+            % {"size": size // 1024, "limit": settings.MAX_SOURCE_BYTES // 1024}
         )
     if not source.strip():
-        raise ValidationError("Your code is empty.")
+        raise ValidationError(_("Your code is empty."))
     return source
 
 

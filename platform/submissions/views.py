@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.selectors import exercise_get_active
@@ -42,7 +43,9 @@ def submission_create_view(request, slug: str):
 
             assignment = assignment_get_for_submission(assignment_id=assignment_id)
             if assignment is None:
-                raise ValidationError("This assignment does not exist (any more); open the exercise from your course.")
+                raise ValidationError(
+                    _("This assignment does not exist (any more); open the exercise from your course.")
+                )
         submission = submission_create(user=request.user, exercise=exercise, source=source, assignment=assignment)
     except ValidationError as error:
         if _is_htmx(request):

@@ -33,3 +33,18 @@ def test_statement_follows_the_language(client, student, relu_exercise):
 def test_unknown_exercise_is_404(client, student, relu_exercise):
     client.force_login(student)
     assert client.get(reverse("catalog:exercise-detail", args=["nope"])).status_code == 404
+
+
+def test_progress_by_topic_counts_solved_exercises(client, student, relu_exercise, zygote):
+    from graders.bundle import load_bundle
+    from graders.engine import grade
+    from submissions import services
+    from tests.conftest import EXERCISES
+
+    source = "import numpy as np\ndef relu(x):\n    return np.maximum(x, 0)\n"
+    submission = services.submission_create(user=student, exercise=relu_exercise, source=source)
+    services.submission_record_verdict(submission_id=submission.pk, verdict=grade(load_bundle(EXERCISES / "relu"), source, zygote=zygote))
+    client.force_login(student)
+    page = client.get(reverse("catalog:exercise-list")).content.decode()
+    assert "You have solved 1 of 1 exercises." in page
+    assert 'aria-valuenow="1"' in page and "1/1" in page

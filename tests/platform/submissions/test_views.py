@@ -92,3 +92,11 @@ def test_feedback_shows_backticks_as_code_and_escapes_the_rest():
     from submissions.templatetags.feedback import inline_code
 
     assert inline_code("Import of `os` is not allowed <b>") == "Import of <code>os</code> is not allowed &lt;b&gt;"
+
+
+def test_reloading_the_exercise_page_restores_the_last_code_and_verdict(client, student, graded):
+    client.force_login(student)
+    page = client.get(reverse("catalog:exercise-detail", args=["relu"])).content.decode()
+    assert "return np.abs(x)" in page  # the last submission's code, not the starter
+    assert "3 of 10 cases passed" in page and "30%" in page
+    assert "Negative inputs came back positive" in page
