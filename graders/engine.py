@@ -39,7 +39,10 @@ def _run_visible_then_hidden(bundle: Bundle, source: str, zygote: Zygote) -> Run
     the child that runs the visible cases never sees them, and hidden cases report status only.
     """
     cases = bundle.cases
-    groups = [[i for i, case in enumerate(cases) if not case.hidden], [i for i, case in enumerate(cases) if case.hidden]]
+    groups = [
+        [i for i, case in enumerate(cases) if not case.hidden],
+        [i for i, case in enumerate(cases) if case.hidden],
+    ]
     merged = RunResult(cases=[None] * len(cases))
     for indices in groups:
         if not indices:
@@ -47,7 +50,9 @@ def _run_visible_then_hidden(bundle: Bundle, source: str, zygote: Zygote) -> Run
         run = zygote.run(source, bundle.function, [(cases[i].args, cases[i].kwargs) for i in indices], bundle.limits)
         merged.printed += run.printed
         if run.load_status:
-            return RunResult(cases=[], load_status=run.load_status, load_message=run.load_message, printed=merged.printed)
+            return RunResult(
+                cases=[], load_status=run.load_status, load_message=run.load_message, printed=merged.printed
+            )
         for index, case_run in zip(indices, run.cases, strict=False):
             case_run.index = index
             merged.cases[index] = case_run

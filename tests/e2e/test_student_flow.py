@@ -31,7 +31,9 @@ def conv_forward(x, w, b, stride=1, pad=0):
 def test_student_solves_conv_forward_after_a_wrong_attempt(page, live_server, grading_worker, student, tmp_path):
     sync_only(tmp_path, "relu", "conv-forward")
     sign_in(page, live_server, "student", "pw-student")
-    assert page.locator("text=Forward pass of a convolution layer").count() + page.locator("text=conv-forward").count() > 0
+    assert (
+        page.locator("text=Forward pass of a convolution layer").count() + page.locator("text=conv-forward").count() > 0
+    )
     page.click("code:text('conv-forward')")
     page.wait_for_selector("#statement .katex", timeout=5000)  # formulas rendered by KaTeX
 

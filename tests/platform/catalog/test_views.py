@@ -43,7 +43,9 @@ def test_progress_by_topic_counts_solved_exercises(client, student, relu_exercis
 
     source = "import numpy as np\ndef relu(x):\n    return np.maximum(x, 0)\n"
     submission = services.submission_create(user=student, exercise=relu_exercise, source=source)
-    services.submission_record_verdict(submission_id=submission.pk, verdict=grade(load_bundle(EXERCISES / "relu"), source, zygote=zygote))
+    services.submission_record_verdict(
+        submission_id=submission.pk, verdict=grade(load_bundle(EXERCISES / "relu"), source, zygote=zygote)
+    )
     client.force_login(student)
     page = client.get(reverse("catalog:exercise-list")).content.decode()
     assert "You have solved 1 of 1 exercises." in page

@@ -56,9 +56,24 @@ def test_a_worker_whose_sandbox_fails_its_self_test_refuses_to_start(transaction
 
     env = dict(os.environ, DLGRADE_SANDBOX="no-such-isolation", PYTHONPATH=f"{ROOT}:{ROOT / 'platform'}")
     result = subprocess.run(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=1", "-Q", "grading-never-used",
-         "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency=1",
+            "-Q",
+            "grading-never-used",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "sandbox self-test failed, this worker refuses to grade" in result.stdout + result.stderr
