@@ -25,38 +25,44 @@ from graders.verdict import (
 
 
 def grade(bundle: Bundle, source: str, *, zygote: Zygote) -> Verdict:
-    """Grade ``source`` against ``bundle``. Raises SandboxUnavailable when the platform fails."""
+    """Grade ``source`` against ``bundle``. Raises SandboxUnavailable when the platform fails.
+
+    Hidden inputs must never reach the student, yet a child that held them could smuggle them
+    into anything shown for a visible case (an error message, returned values, a load error).
+    So everything the student reads comes from a child that never saw hidden inputs: all cases
+    run in one child, and when that verdict would show the student anything but passes (a
+    failed visible case, a file that cannot run), the visible cases run again in a clean child
+    and their results replace the first ones. Hidden cases only ever report their status.
+    """
     started = time.perf_counter()
-    run = _run_visible_then_hidden(bundle, source, zygote)
-    verdict = verdict_from_run(bundle, run)
+    cases = bundle.cases
+    everything = _run(bundle, source, zygote, range(len(cases)))
+    verdict = verdict_from_run(bundle, everything)
+    shows_details = verdict.outcome != GRADED or any(not c.passed for c in verdict.cases if not c.hidden)
+    visible = [i for i, case in enumerate(cases) if not case.hidden]
+    if shows_details and visible and len(visible) < len(cases):
+        clean = _run(bundle, source, zygote, visible)
+        if clean.load_status:
+            verdict = verdict_from_run(bundle, clean)
+        else:
+            if everything.load_status:  # loaded this time: the hidden cases still need results
+                everything = _run(bundle, source, zygote, [i for i in range(len(cases)) if i not in visible])
+            for index in visible:
+                everything.cases[index] = clean.cases[index]
+            verdict = verdict_from_run(bundle, everything)
     return Verdict(**{**verdict.__dict__, "elapsed_ms": (time.perf_counter() - started) * 1000})
 
 
-def _run_visible_then_hidden(bundle: Bundle, source: str, zygote: Zygote) -> RunResult:
-    """Run visible and hidden cases in separate children.
-
-    A child that held hidden inputs could smuggle them into the error message of a visible case;
-    the child that runs the visible cases never sees them, and hidden cases report status only.
-    """
+def _run(bundle: Bundle, source: str, zygote: Zygote, indices) -> RunResult:
+    """Run the cases at ``indices`` in one child; results land at their case index."""
+    indices = list(indices)
     cases = bundle.cases
-    groups = [
-        [i for i, case in enumerate(cases) if not case.hidden],
-        [i for i, case in enumerate(cases) if case.hidden],
-    ]
-    merged = RunResult(cases=[None] * len(cases))
-    for indices in groups:
-        if not indices:
-            continue
-        run = zygote.run(source, bundle.function, [(cases[i].args, cases[i].kwargs) for i in indices], bundle.limits)
-        merged.printed += run.printed
-        if run.load_status:
-            return RunResult(
-                cases=[], load_status=run.load_status, load_message=run.load_message, printed=merged.printed
-            )
-        for index, case_run in zip(indices, run.cases, strict=False):
-            case_run.index = index
-            merged.cases[index] = case_run
-    return merged
+    run = zygote.run(source, bundle.function, [(cases[i].args, cases[i].kwargs) for i in indices], bundle.limits)
+    placed: list[CaseRun | None] = [None] * len(cases)
+    for index, case_run in zip(indices, run.cases, strict=False):  # a forger may send extra frames
+        case_run.index = index
+        placed[index] = case_run
+    return RunResult(cases=placed, load_status=run.load_status, load_message=run.load_message, printed=run.printed)
 
 
 def verdict_from_run(bundle: Bundle, run: RunResult) -> Verdict:

@@ -162,7 +162,7 @@ def test_05_touched_memory_is_stopped_by_the_cgroup_or_rlimit(sandbox, relu, hon
     assert verdict.cases[0].message == "Memory limit of 64 MiB exceeded in case vector"
     assert verdict.score == 0.9
     if before is not None:
-        assert sandbox.cgroups.oom_kills() == before + 1  # the memory cgroup's OOM killer, mapped to "memory"
+        assert sandbox.cgroups.oom_kills() > before  # the memory cgroup's OOM killer, mapped to "memory"
     honest_still_passes(sandbox)
 
 
