@@ -1,6 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
+
+from config.converters import IdConverter
+
+register_converter(IdConverter, "id")  # before the apps' URL modules are included
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="catalog:exercise-list", permanent=False)),

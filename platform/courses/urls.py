@@ -3,9 +3,9 @@ from django.urls import path
 from courses import views
 
 app_name = "courses"
-course = "<int:course_id>/"
-assignment = course + "assignments/<int:assignment_id>/"
-regrade = course + "regrades/<int:regrade_id>/"
+course = "<id:course_id>/"
+assignment = course + "assignments/<id:assignment_id>/"
+regrade = course + "regrades/<id:regrade_id>/"
 urlpatterns = [
     path("", views.course_list, name="course-list"),
     path("new/", views.course_create_view, name="course-create"),
@@ -14,16 +14,16 @@ urlpatterns = [
     path(course + "join-code/", views.course_join_code_view, name="course-join-code"),
     path(course + "members/", views.member_list, name="member-list"),
     path(course + "members/enrol/", views.member_enrol_view, name="member-enrol"),
-    path(course + "members/<int:membership_id>/remove/", views.member_remove_view, name="member-remove"),
+    path(course + "members/<id:membership_id>/remove/", views.member_remove_view, name="member-remove"),
     path(course + "assignments/new/", views.assignment_create_view, name="assignment-create"),
     path(assignment, views.assignment_detail, name="assignment-detail"),
     path(assignment + "edit/", views.assignment_update_view, name="assignment-update"),
     path(assignment + "banner/<slug:slug>/", views.assignment_banner_view, name="assignment-banner"),
     path(assignment + "extensions/", views.extension_grant_view, name="extension-grant"),
-    path(assignment + "extensions/<int:extension_id>/revoke/", views.extension_revoke_view, name="extension-revoke"),
+    path(assignment + "extensions/<id:extension_id>/revoke/", views.extension_revoke_view, name="extension-revoke"),
     path(course + "gradebook/", views.gradebook_view, name="gradebook"),
     path(course + "gradebook.csv", views.gradebook_csv_view, name="gradebook-csv"),
-    path(course + "students/<int:user_id>/", views.student_detail, name="student-detail"),
+    path(course + "students/<id:user_id>/", views.student_detail, name="student-detail"),
     path(course + "regrades/", views.regrade_list, name="regrade-list"),
     path(course + "regrades/new/", views.regrade_create_view, name="regrade-create"),
     path(regrade, views.regrade_detail, name="regrade-detail"),

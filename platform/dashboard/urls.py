@@ -5,8 +5,8 @@ from dashboard import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.dashboard_home, name="home"),
-    path("courses/<int:course_id>/", views.course_dashboard_view, name="course"),
+    path("courses/<id:course_id>/", views.course_dashboard_view, name="course"),
     path(
-        "courses/<int:course_id>/assignments/<int:assignment_id>/", views.assignment_dashboard_view, name="assignment"
+        "courses/<id:course_id>/assignments/<id:assignment_id>/", views.assignment_dashboard_view, name="assignment"
     ),
 ]

@@ -4,6 +4,6 @@ from submissions import views
 
 app_name = "submissions"
 urlpatterns = [
-    path("<int:pk>/", views.submission_detail_view, name="detail"),
-    path("<int:pk>/panel/", views.submission_panel_view, name="panel"),
+    path("<id:pk>/", views.submission_detail_view, name="detail"),
+    path("<id:pk>/panel/", views.submission_panel_view, name="panel"),
 ]
