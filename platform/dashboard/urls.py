@@ -6,7 +6,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.dashboard_home, name="home"),
     path("courses/<id:course_id>/", views.course_dashboard_view, name="course"),
-    path(
-        "courses/<id:course_id>/assignments/<id:assignment_id>/", views.assignment_dashboard_view, name="assignment"
-    ),
+    path("courses/<id:course_id>/assignments/<id:assignment_id>/", views.assignment_dashboard_view, name="assignment"),
 ]

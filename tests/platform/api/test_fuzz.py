@@ -45,12 +45,13 @@ def fuzz_every_operation(schema, headers: dict[str, str]) -> tuple[list[str], in
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=10, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=10, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+        )
         def call(case):
             nonlocal calls
             calls += 1
-            operations.add(f"{case.method} {operation.path}")
+            operations.add(f"{case.method} {case.path}")
             response = case.call(headers=headers)
             if response.status_code >= 500:
                 problems.append(f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:200]}")
