@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from catalog.bundle_sync import bundle_row_upsert, bundle_rows_deactivate
 from catalog.models import Exercise
 from catalog.rendering import render_statement
 from graders.bundle import Bundle, BundleError, discover
@@ -51,27 +52,8 @@ def exercise_sync(*, root: Path) -> SyncReport:
     seen = set()
     for bundle in bundles:
         seen.add(bundle.uuid)
-        fields = _fields(bundle)
-        existing = Exercise.objects.filter(uuid=bundle.uuid).first()
-        if existing is None:
-            # A slug freed by a bundle that was removed or renamed can be taken over.
-            Exercise.objects.filter(slug=bundle.slug).exclude(uuid=bundle.uuid).update(
-                slug=f"retired-{bundle.uuid[:8]}", is_active=False
-            )
-            Exercise.objects.create(uuid=bundle.uuid, **fields)
-            report.created.append(bundle.slug)
-        elif existing.content_hash != bundle.content_hash or not existing.is_active or existing.slug != bundle.slug:
-            for name, value in fields.items():
-                setattr(existing, name, value)
-            existing.save()
-            report.updated.append(bundle.slug)
-        else:
-            report.unchanged.append(bundle.slug)
+        _row, outcome = bundle_row_upsert(Exercise, uuid=bundle.uuid, slug=bundle.slug, fields=_fields(bundle))
+        getattr(report, outcome).append(bundle.slug)
     broken_paths = {Path(error.path).resolve() for error in report.errors}
-    for exercise in Exercise.objects.filter(is_active=True).exclude(uuid__in=seen):
-        if Path(exercise.bundle_path) in broken_paths:
-            continue  # keep serving the last good version of a bundle that is being edited
-        exercise.is_active = False
-        exercise.save(update_fields=["is_active", "synced_at"])
-        report.deactivated.append(exercise.slug)
+    report.deactivated = bundle_rows_deactivate(Exercise, seen=seen, broken_paths=broken_paths)
     return report

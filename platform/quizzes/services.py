@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from catalog.bundle_sync import bundle_row_upsert, bundle_rows_deactivate
 from graders.bundle import BundleError
 from graders.quiz import AnswerError, QuizBundle, Result, Variant, discover_quizzes, grade, parse_response
 from quizzes.models import Question, QuestionAnswer, Quiz, QuizAttempt
@@ -74,31 +75,13 @@ def quiz_sync(*, root: Path) -> SyncReport:
     seen = set()
     for bundle in bundles:
         seen.add(bundle.uuid)
-        fields = _quiz_fields(bundle)
-        quiz = Quiz.objects.filter(uuid=bundle.uuid).first()
-        if quiz is None:
-            # A slug freed by a bundle that was removed or renamed can be taken over.
-            Quiz.objects.filter(slug=bundle.slug).exclude(uuid=bundle.uuid).update(
-                slug=f"retired-{bundle.uuid[:8]}", is_active=False
-            )
-            quiz = Quiz.objects.create(uuid=bundle.uuid, **fields)
-            report.created.append(bundle.slug)
-        elif any(getattr(quiz, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(quiz, name, value)
-            quiz.save()
-            report.updated.append(bundle.slug)
-        else:
-            report.unchanged.append(bundle.slug)
+        quiz, outcome = bundle_row_upsert(Quiz, uuid=bundle.uuid, slug=bundle.slug, fields=_quiz_fields(bundle))
+        getattr(report, outcome).append(bundle.slug)
+        if outcome == "unchanged":
             continue
         _sync_questions(quiz, bundle)
-    broken_paths = {str(Path(error.path).resolve()) for error in report.errors}
-    for quiz in Quiz.objects.filter(is_active=True).exclude(uuid__in=seen):
-        if quiz.bundle_path in broken_paths:
-            continue  # keep serving the last good version of a bundle that is being edited
-        quiz.is_active = False
-        quiz.save(update_fields=["is_active", "synced_at"])
-        report.deactivated.append(quiz.slug)
+    broken_paths = {Path(error.path).resolve() for error in report.errors}
+    report.deactivated = bundle_rows_deactivate(Quiz, seen=seen, broken_paths=broken_paths)
     return report
 
 
