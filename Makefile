@@ -79,10 +79,12 @@ bench-batch: $(VENV)/.installed
 	$(PY) bench/batch_bench.py
 
 # Translations: makemessages updates platform/locale/zh_Hans/LC_MESSAGES/django.po from the templates and
-# Python (the quizzes app keeps its own catalog, so it is left out); translate the new or changed
+# Python of platform/ and graders/ (the grader's feedback phrases, marked with gettext_noop in
+# graders/feedback.py; the quizzes app keeps its own catalog, so it is left out); translate the new or changed
 # entries there, then run it again: compilemessages writes the .mo files, which are committed too.
 messages: $(VENV)/.installed
-	cd platform && DJANGO_DEBUG=1 ../$(PY) ../manage.py makemessages -l zh_Hans --ignore quizzes --no-obsolete --add-location file
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location file \
+		$(foreach dir,quizzes exercises tests bench docs var node_modules dlgrade_client test-artifacts,--ignore $(dir))
 	cd platform && DJANGO_DEBUG=1 ../$(PY) ../manage.py compilemessages
 
 clean:

@@ -25,6 +25,7 @@ class Case:
     atol: float | None = None
     # Shown with visible cases, e.g. "stride 2, padding 1: the output is 3x3".
     description: str = ""
+    description_zh: str = ""
 
 
 @dataclass(frozen=True)

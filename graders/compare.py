@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from graders.feedback import Argument, Phrase, render, say
 from graders.sandbox.protocol import UnconvertibleOutput
 
 PREVIEW_ELEMENTS = 12
@@ -21,17 +22,25 @@ PREVIEW_ELEMENTS = 12
 @dataclass(frozen=True)
 class Comparison:
     ok: bool
-    message: str = ""
+    phrases: tuple[Phrase, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def message(self) -> str:
+        return render(self.phrases)
 
-def _describe(value: Any) -> str:
+
+def _failed(*phrases: Phrase, details: dict[str, Any] | None = None) -> Comparison:
+    return Comparison(False, phrases, details or {})
+
+
+def _describe(value: Any) -> Argument:
     if isinstance(value, np.ndarray):
-        return "a scalar" if value.shape == () else f"an array of shape {_shape(value.shape)}"
+        return say("a_scalar") if value.shape == () else say("an_array", shape=_shape(value.shape))
     if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of {len(value)} items"
+        return say("a_sequence", kind=type(value).__name__, count=str(len(value)))
     if isinstance(value, UnconvertibleOutput):
-        return f"a {value.description}"
+        return say("an_unreadable_value", description=value.description)
     if value is None:
         return "None"
     return type(value).__name__
@@ -59,32 +68,32 @@ def fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
-def compare(got: Any, want: Any, *, rtol: float, atol: float, name: str = "your output") -> Comparison:
+def compare(got: Any, want: Any, *, rtol: float, atol: float, item: str = "") -> Comparison:
+    """``item`` names a list element being compared, e.g. "[1]"; "" is the whole output."""
     if isinstance(want, (list, tuple)):
         if not isinstance(got, (list, tuple)):
-            return Comparison(
-                False, f"Expected {name} to be a {type(want).__name__} of {len(want)} items, got {_describe(got)}"
+            return _failed(
+                say("wrong_sequence", item=item, kind=type(want).__name__, count=str(len(want)), got=_describe(got))
             )
         if len(got) != len(want):
-            return Comparison(False, f"Expected {name} to have {len(want)} items, got {len(got)}")
+            return _failed(say("wrong_length", item=item, expected=str(len(want)), got=str(len(got))))
         for position, (g, w) in enumerate(zip(got, want, strict=False)):
-            result = compare(g, w, rtol=rtol, atol=atol, name=f"{name}[{position}]")
+            result = compare(g, w, rtol=rtol, atol=atol, item=f"{item}[{position}]")
             if not result.ok:
                 return result
         return Comparison(True)
-    return _compare_array(got, want, rtol=rtol, atol=atol, name=name)
+    return _compare_array(got, want, rtol=rtol, atol=atol, item=item)
 
 
-def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, name: str) -> Comparison:
+def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, item: str) -> Comparison:
     if not isinstance(got, np.ndarray):
-        return Comparison(False, f"Expected {name} to be {_describe(want)}, got {_describe(got)}")
+        return _failed(say("wrong_type", item=item, expected=_describe(want), got=_describe(got)))
     if got.dtype.kind == "c":
-        return Comparison(False, f"{name.capitalize()} has complex numbers; expected real values")
+        return _failed(say("complex_values", item=item))
     if got.shape != want.shape:
-        return Comparison(
-            False,
-            f"Wrong shape: expected {name} of shape {_shape(want.shape)}, got {_shape(got.shape)}",
-            {"expected_shape": list(want.shape), "got_shape": list(got.shape)},
+        return _failed(
+            say("wrong_shape", item=item, expected=_shape(want.shape), got=_shape(got.shape)),
+            details={"expected_shape": list(want.shape), "got_shape": list(got.shape)},
         )
     got = got.astype(np.float64, copy=False)
     want_nan = np.isnan(want)
@@ -92,12 +101,16 @@ def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, name
     bad_nan = got_nan & ~want_nan
     if bad_nan.any():
         first = tuple(np.argwhere(bad_nan)[0])
-        count = int(bad_nan.sum())
-        return Comparison(
-            False,
-            f"{name.capitalize()} has NaN in {count} of {got.size} places, first at {_index(first)} "
-            f"(expected {fmt(want[first])})",
-            {"first_nan": list(map(int, first))},
+        return _failed(
+            say(
+                "unexpected_nan",
+                item=item,
+                count=str(int(bad_nan.sum())),
+                size=str(got.size),
+                index=_index(first),
+                expected=fmt(want[first]),
+            ),
+            details={"first_nan": list(map(int, first))},
         )
     same_inf = np.isinf(got) & (got == want)
     with np.errstate(invalid="ignore", over="ignore"):
@@ -119,23 +132,37 @@ def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, name
     nonzero = off & (want != 0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         relative = np.where(nonzero, error / np.where(nonzero, np.abs(want), 1.0), 0.0)
-    where = f" at {_index(worst)}" if worst else ""
-    subject = "" if name == "your output" else f"In {name}: "
-    relative_text = f" (largest relative error {fmt(float(np.max(relative)))})" if nonzero.any() else ""
-    message = (
-        f"{subject}{count} of {want.size} values ({100.0 * count / want.size:.3g}%) are off by more than the tolerance "
-        f"(rtol={rtol:g}, atol={atol:g}). Largest error {fmt(float(error[worst]))}{where}: "
-        f"got {fmt(float(got[worst]))}, expected {fmt(float(want[worst]))}{relative_text}."
-    )
+    got_worst, want_worst = fmt(float(got[worst])), fmt(float(want[worst]))
+    phrases = []
     if not np.isfinite(got[worst]):
-        message = (
-            f"{name.capitalize()} has {fmt(float(got[worst]))}{where} where {fmt(float(want[worst]))} was expected. "
-            + message
+        if worst:
+            phrases.append(say("non_finite_at", item=item, got=got_worst, index=_index(worst), expected=want_worst))
+        else:
+            phrases.append(say("non_finite", item=item, got=got_worst, expected=want_worst))
+    if item:
+        phrases.append(say("in_item", item=item))
+    phrases.append(
+        say(
+            "values_off",
+            count=str(count),
+            size=str(want.size),
+            percent=f"{100.0 * count / want.size:.3g}",
+            rtol=f"{rtol:g}",
+            atol=f"{atol:g}",
         )
-    return Comparison(
-        False,
-        message,
-        {
+    )
+    error_text = fmt(float(error[worst]))
+    if worst:
+        phrases.append(
+            say("largest_error_at", error=error_text, index=_index(worst), got=got_worst, expected=want_worst)
+        )
+    else:
+        phrases.append(say("largest_error", error=error_text, got=got_worst, expected=want_worst))
+    if nonzero.any():
+        phrases.append(say("largest_relative_error", relative=fmt(float(np.max(relative)))))
+    return _failed(
+        *phrases,
+        details={
             "off": count,
             "size": int(want.size),
             "max_abs_error": float(error[worst]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -10,6 +11,7 @@ import numpy as np
 from graders.bundle import Bundle, copy_inputs, normalize_output
 from graders.cases import Case, MistakeVariant
 from graders.compare import compare, matches, preview
+from graders.feedback import Phrase, render, say
 from graders.sandbox import CaseRun, RunResult, Zygote
 from graders.verdict import (
     FAIL,
@@ -62,7 +64,7 @@ def _run(bundle: Bundle, source: str, zygote: Zygote, indices) -> RunResult:
     for index, case_run in zip(indices, run.cases, strict=False):  # a forger may send extra frames
         case_run.index = index
         placed[index] = case_run
-    return RunResult(cases=placed, load_status=run.load_status, load_message=run.load_message, printed=run.printed)
+    return dataclasses.replace(run, cases=placed)
 
 
 def verdict_from_run(bundle: Bundle, run: RunResult) -> Verdict:
@@ -70,19 +72,32 @@ def verdict_from_run(bundle: Bundle, run: RunResult) -> Verdict:
     tolerance = {"rtol": bundle.rtol, "atol": bundle.atol}
     common = {"exercise": bundle.slug, "bundle_hash": bundle.content_hash, "tolerance": tolerance}
     if run.load_status:
-        message = run.load_message or _status_message(run.load_status, bundle, None)
+        if run.load_message:
+            message, phrases = run.load_message, run.load_phrases
+        else:
+            phrases = (_status_phrase(run.load_status, bundle, None),)
+            message = render(phrases)
         results = tuple(
             CaseResult(name=case.name, status=run.load_status, hidden=case.hidden, weight=case.weight) for case in cases
         )
         return Verdict(
-            outcome=NOT_GRADABLE, score=0.0, passed=0, total=len(cases), cases=results, message=message, **common
+            outcome=NOT_GRADABLE,
+            score=0.0,
+            passed=0,
+            total=len(cases),
+            cases=results,
+            message=message,
+            phrases=phrases,
+            **common,
         )
 
     results: list[CaseResult] = []
     failed_outputs: list[tuple[int, Any]] = []
     for index, case in enumerate(cases):
         case_run = (
-            run.cases[index] if index < len(run.cases) else CaseRun(index=index, status="error", message="Not run")
+            run.cases[index]
+            if index < len(run.cases)
+            else CaseRun(index=index, status="error", message="Not run", phrases=(say("not_run"),))
         )
         result, wrong_values = _case_result(bundle, case, bundle.expected[index], case_run)
         if wrong_values:  # only a wrong value can match a known wrong version (not a mutation or a warning)
@@ -109,30 +124,37 @@ def verdict_from_run(bundle: Bundle, run: RunResult) -> Verdict:
     )
 
 
-def _status_message(status: str, bundle: Bundle, case: Case | None) -> str:
-    where = f" in case {case.name}" if case else ""
+def _status_phrase(status: str, bundle: Bundle, case: Case | None) -> Phrase:
+    where = {"case": case.name} if case else {}
+    suffix = "_in_case" if case else ""
     if status == TIMEOUT:
-        return f"Time limit of {bundle.limits.time_s:g} s exceeded{where}"
+        return say("time_limit" + suffix, seconds=f"{bundle.limits.time_s:g}", **where)
     if status == MEMORY:
-        return f"Memory limit of {bundle.limits.memory_mib} MiB exceeded{where}"
-    return f"Your code failed{where}"
+        return say("memory_limit" + suffix, mib=str(bundle.limits.memory_mib), **where)
+    return say("code_failed" + suffix, **where)
+
+
+def _failed_case(phrase: Phrase, **fields: Any) -> CaseResult:
+    return CaseResult(status=FAIL, message=render([phrase]), phrases=(phrase,), **fields)
 
 
 def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tuple[CaseResult, bool]:
     """Return the case's result and whether it failed on its values."""
     base = {"name": case.name, "hidden": case.hidden, "weight": case.weight, "duration_ms": round(run.ms, 3)}
     if run.status != "ok":
-        if run.status in (TIMEOUT, MEMORY):
-            message = _status_message(run.status, bundle, case)
+        if run.status in (TIMEOUT, MEMORY) or not run.message:
+            phrases: tuple[Phrase, ...] = (_status_phrase(run.status, bundle, case),)
+            message = render(phrases)
         else:
-            message = run.message or _status_message(run.status, bundle, case)
-        return CaseResult(status=run.status, message=message, **base), False
+            message, phrases = run.message, run.phrases
+        return CaseResult(status=run.status, message=message, phrases=phrases, **base), False
     rtol, atol = bundle.tolerance_for(case)
     comparison = compare(run.output, expected, rtol=rtol, atol=atol)
     details: dict[str, Any] = {}
     if not case.hidden:
         details = {
             "description": case.description,
+            "description_zh": case.description_zh,
             "inputs": _input_previews(bundle, case),
             "expected": _expected_preview(bundle, case, expected),
             # A passing case shows no got-vs-expected, so skip formatting it (most of the engine's own cost).
@@ -140,22 +162,13 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
             **comparison.details,
         }
     if not comparison.ok:
-        return CaseResult(status=FAIL, message=comparison.message, details=details, **base), True
+        return CaseResult(
+            status=FAIL, message=comparison.message, phrases=comparison.phrases, details=details, **base
+        ), True
     if run.mutated:
-        return CaseResult(
-            status=FAIL,
-            message="Your function changed its input arrays or lists; it must leave them as they were (work on a copy)",
-            details=details,
-            **base,
-        ), False
+        return _failed_case(say("mutated_inputs"), details=details, **base), False
     if bundle.forbid_fp_warnings and run.warnings:
-        return CaseResult(
-            status=FAIL,
-            message=f"NumPy warned during this case ({'; '.join(run.warnings)}); the exercise asks for a version that "
-            "never overflows or divides by zero",
-            details=details,
-            **base,
-        ), False
+        return _failed_case(say("numpy_warned", warnings="; ".join(run.warnings)), details=details, **base), False
     return CaseResult(status=PASS, details=details, **base), False
 
 

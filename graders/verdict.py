@@ -13,6 +13,8 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from graders.feedback import Phrase
+
 GRADED = "graded"
 NOT_GRADABLE = "not_gradable"
 PLATFORM_ERROR = "platform_error"
@@ -38,6 +40,8 @@ class CaseResult:
     # Visible cases only: small previews of inputs, got and expected, plus where the arrays differ.
     details: dict[str, Any] = field(default_factory=dict)
     mistake: str = ""
+    # ``message`` as phrases, so the site can show it in the student's language (graders/feedback.py).
+    phrases: tuple[Phrase, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -70,6 +74,7 @@ class Verdict:
     bundle_hash: str = ""
     elapsed_ms: float = 0.0
     tolerance: dict[str, float] = field(default_factory=dict)
+    phrases: tuple[Phrase, ...] = ()
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
@@ -91,13 +96,20 @@ class Verdict:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Verdict:
         fields = dict(data)
-        fields["cases"] = tuple(CaseResult(**case) for case in data.get("cases", ()))
+        fields["cases"] = tuple(
+            CaseResult(**{**case, "phrases": _phrases(case.get("phrases", ()))}) for case in data.get("cases", ())
+        )
         fields["mistakes"] = tuple(Mistake(**m) for m in data.get("mistakes", ()))
+        fields["phrases"] = _phrases(data.get("phrases", ()))
         return cls(**fields)
 
     def public(self) -> Verdict:
         """Return the verdict as a student may see it (hidden case details removed)."""
         return replace(self, cases=tuple(case.public() for case in self.cases))
+
+
+def _phrases(items: Any) -> tuple[Phrase, ...]:
+    return tuple(item if isinstance(item, Phrase) else Phrase.from_dict(item) for item in items)
 
 
 def _json_safe(value: Any) -> Any:

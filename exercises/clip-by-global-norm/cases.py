@@ -19,6 +19,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             "single_array",
             ([np.array([3.0, -4.0])], 1.0),
             description="one array of norm 5, max_norm=1.0: scaled by 1/5, global norm 5.0",
+            description_zh="一个范数为 5 的数组，max_norm=1.0：缩放为原来的 1/5，全局范数为 5.0",
         ),
         Case(
             "three_layers_keyword",
@@ -26,21 +27,26 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             {"max_norm": 1.0},
             description="a weight matrix (4, 3), a bias (3,) and a conv kernel (2, 3, 3, 3), max_norm=1.0 "
             "by keyword: one scale factor for all three",
+            description_zh="一个权重矩阵 (4, 3)、一个偏置 (3,) 和一个卷积核 (2, 3, 3, 3)，max_norm=1.0 "
+            "按关键字传入：三者共用同一个缩放因子",
         ),
         Case(
             "below_max_norm",
             ([rng.standard_normal((3, 2)) * 0.1, rng.standard_normal(2) * 0.1], 5.0),
             description="global norm well below max_norm=5.0: gradients unchanged, the norm is still returned",
+            description_zh="全局范数远小于 max_norm=5.0：梯度保持不变，但仍要返回这个范数",
         ),
         Case(
             "all_zero",
             ([np.zeros((2, 3)), np.zeros(3)], 1.0),
             description="all-zero gradients: zeros back (not NaN) and global norm 0.0",
+            description_zh="全零梯度：返回全零（不是 NaN），全局范数为 0.0",
         ),
         Case(
             "many_small_arrays",
             ([_with_norm(rng.standard_normal(n), 0.8) for n in (2, 3, 4, 5, 6, 7)], 1.0),
             description="six arrays, each of norm 0.8 < max_norm=1.0, but the global norm is about 1.96",
+            description_zh="六个数组，每个的范数都是 0.8 < max_norm=1.0，但全局范数约为 1.96",
         ),
         Case("exactly_at_max_norm", ([np.full((2, 2), 1.5), np.full(4, 2.0)], 5.0), hidden=True),
         Case(

@@ -3,12 +3,12 @@ import numpy as np
 from graders.cases import Case
 
 
-def _case(rng, name, N, H, D, *, zero_state=False, scale=0.5, hidden=False, description=""):
+def _case(rng, name, N, H, D, *, zero_state=False, scale=0.5, hidden=False, description="", description_zh=""):
     x_t = rng.standard_normal((N, D))
     h_prev = np.zeros((N, H)) if zero_state else np.tanh(rng.standard_normal((N, H)))
     W_f = scale * rng.standard_normal((H, H + D))
     b_f = scale * rng.standard_normal(H)
-    return Case(name, (x_t, h_prev, W_f, b_f), hidden=hidden, description=description)
+    return Case(name, (x_t, h_prev, W_f, b_f), hidden=hidden, description=description, description_zh=description_zh)
 
 
 def _large(rng):
@@ -44,7 +44,15 @@ def _read_only(rng):
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
     return [
-        _case(rng, "small_example", 2, 3, 2, description="N=2, H=3, D=2: W_f has shape (3, 5)"),
+        _case(
+            rng,
+            "small_example",
+            2,
+            3,
+            2,
+            description="N=2, H=3, D=2: W_f has shape (3, 5)",
+            description_zh="N=2，H=3，D=2：W_f 的形状为 (3, 5)",
+        ),
         _case(
             rng,
             "square_dims",
@@ -52,8 +60,17 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             3,
             3,
             description="H = D = 3: concatenating in the wrong order still gives the right shapes, only wrong values",
+            description_zh="H = D = 3：按错误的顺序拼接，形状仍然正确，只是数值错了",
         ),
-        _case(rng, "batch1", 1, 4, 3, description="a batch of one sequence (N=1)"),
+        _case(
+            rng,
+            "batch1",
+            1,
+            4,
+            3,
+            description="a batch of one sequence (N=1)",
+            description_zh="批次中只有一个序列（N=1）",
+        ),
         _case(
             rng,
             "zero_state",
@@ -62,6 +79,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             5,
             zero_state=True,
             description="the first step: h_prev is all zeros, only x_t and b_f count",
+            description_zh="第一步：h_prev 全为零，只有 x_t 和 b_f 起作用",
         ),
         _case(rng, "odd_sizes", 7, 5, 3, hidden=True),
         _case(rng, "square_batch1", 1, 2, 2, hidden=True),

@@ -13,7 +13,20 @@ def _params(rng, H, D, scale=0.5):
 
 
 def _case(
-    rng, name, T, N, D, H, *, zero_state=False, scale=0.5, cell_scale=1.0, forget_bias=0.0, hidden=False, description=""
+    rng,
+    name,
+    T,
+    N,
+    D,
+    H,
+    *,
+    zero_state=False,
+    scale=0.5,
+    cell_scale=1.0,
+    forget_bias=0.0,
+    hidden=False,
+    description="",
+    description_zh="",
 ):
     xs = rng.standard_normal((T, N, D))
     if zero_state:
@@ -23,7 +36,7 @@ def _case(
         c0 = cell_scale * rng.standard_normal((N, H))
     params = _params(rng, H, D, scale)
     params[1] = params[1] + forget_bias
-    return Case(name, (xs, h0, c0, *params), hidden=hidden, description=description)
+    return Case(name, (xs, h0, c0, *params), hidden=hidden, description=description, description_zh=description_zh)
 
 
 def _non_contiguous(rng):
@@ -56,10 +69,39 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             4,
             zero_state=True,
             description="T=3, N=2, D=3, H=4 starting from h0 = c0 = 0",
+            description_zh="T=3，N=2，D=3，H=4，从 h0 = c0 = 0 开始",
         ),
-        _case(rng, "nonzero_states", 4, 2, 2, 3, description="T=4 starting from nonzero h0 and c0"),
-        _case(rng, "T1_sequence", 1, 3, 3, 2, description="a single step (T=1): the same result as one lstm_step"),
-        _case(rng, "batch1", 5, 1, 4, 3, zero_state=True, description="one sequence (N=1) of 5 steps"),
+        _case(
+            rng,
+            "nonzero_states",
+            4,
+            2,
+            2,
+            3,
+            description="T=4 starting from nonzero h0 and c0",
+            description_zh="T=4，从非零的 h0 和 c0 开始",
+        ),
+        _case(
+            rng,
+            "T1_sequence",
+            1,
+            3,
+            3,
+            2,
+            description="a single step (T=1): the same result as one lstm_step",
+            description_zh="只有一步（T=1）：结果与调用一次 lstm_step 相同",
+        ),
+        _case(
+            rng,
+            "batch1",
+            5,
+            1,
+            4,
+            3,
+            zero_state=True,
+            description="one sequence (N=1) of 5 steps",
+            description_zh="一个序列（N=1），共 5 步",
+        ),
         _case(rng, "square_dims", 4, 3, 3, 3, hidden=True),
         _case(rng, "odd_sizes", 7, 5, 3, 6, hidden=True),
         # A forget bias of +1, as often used in practice: memories last longer.

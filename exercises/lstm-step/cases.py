@@ -12,14 +12,22 @@ def _params(rng, H, D, scale=0.5):
     return tuple(params)
 
 
-def _case(rng, name, N, H, D, *, zero_state=False, scale=0.5, cell_scale=1.0, hidden=False, description=""):
+def _case(
+    rng, name, N, H, D, *, zero_state=False, scale=0.5, cell_scale=1.0, hidden=False, description="", description_zh=""
+):
     x_t = rng.standard_normal((N, D))
     if zero_state:
         h_prev, c_prev = np.zeros((N, H)), np.zeros((N, H))
     else:
         h_prev = np.tanh(rng.standard_normal((N, H)))
         c_prev = cell_scale * rng.standard_normal((N, H))
-    return Case(name, (x_t, h_prev, c_prev, *_params(rng, H, D, scale)), hidden=hidden, description=description)
+    return Case(
+        name,
+        (x_t, h_prev, c_prev, *_params(rng, H, D, scale)),
+        hidden=hidden,
+        description=description,
+        description_zh=description_zh,
+    )
 
 
 def _biases_only(rng):
@@ -37,6 +45,7 @@ def _biases_only(rng):
         "biases_only",
         (x_t, h_prev, c_prev, *params),
         description="every weight is zero: f, i, o = sigmoid(bias), c_tilde = tanh(b_c), which checks each gate alone",
+        description_zh="所有权重都为零：f, i, o = sigmoid(bias)，c_tilde = tanh(b_c)，由此单独检查每个门",
     )
 
 
@@ -61,7 +70,15 @@ def _read_only(rng):
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
     return [
-        _case(rng, "small_example", 2, 3, 2, description="N=2, H=3, D=2 with nonzero h_prev and c_prev"),
+        _case(
+            rng,
+            "small_example",
+            2,
+            3,
+            2,
+            description="N=2, H=3, D=2 with nonzero h_prev and c_prev",
+            description_zh="N=2，H=3，D=2，h_prev 和 c_prev 不为零",
+        ),
         _case(
             rng,
             "zero_state",
@@ -70,6 +87,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             3,
             zero_state=True,
             description="the first step: h_prev = c_prev = 0, so c_t = i * c_tilde",
+            description_zh="第一步：h_prev = c_prev = 0，所以 c_t = i * c_tilde",
         ),
         _case(
             rng,
@@ -78,8 +96,17 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             3,
             3,
             description="H = D = 3: [x_t, h_prev] in the wrong order has the right shape, only wrong values",
+            description_zh="H = D = 3：按错误顺序拼成的 [x_t, h_prev] 形状正确，只是数值错了",
         ),
-        _case(rng, "batch1", 1, 2, 4, description="a batch of one sequence (N=1)"),
+        _case(
+            rng,
+            "batch1",
+            1,
+            2,
+            4,
+            description="a batch of one sequence (N=1)",
+            description_zh="批次中只有一个序列（N=1）",
+        ),
         _biases_only(rng),
         _case(rng, "odd_sizes", 5, 7, 3, hidden=True),
         _case(rng, "H1_hidden", 3, 1, 2, hidden=True),

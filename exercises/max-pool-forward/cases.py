@@ -23,17 +23,29 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     readonly = normal(2, 2, 6, 6)
     readonly.flags.writeable = False
     return [
-        Case("worked_example", (WORKED.copy(), 2, 2, 2), description="the 4x4 example of the statement, N=C=1"),
-        Case("pool2_stride2", (normal(2, 3, 4, 4), 2, 2, 2), description="N=2, C=3, 4x4, 2x2 windows, stride 2"),
+        Case(
+            "worked_example",
+            (WORKED.copy(), 2, 2, 2),
+            description="the 4x4 example of the statement, N=C=1",
+            description_zh="题目中的 4x4 例题，N=C=1",
+        ),
+        Case(
+            "pool2_stride2",
+            (normal(2, 3, 4, 4), 2, 2, 2),
+            description="N=2, C=3, 4x4, 2x2 windows, stride 2",
+            description_zh="N=2，C=3，4x4，2x2 的窗口，步长 2",
+        ),
         Case(
             "overlap_pool3_stride2",
             (normal(1, 2, 7, 7), 3, 3, 2),
             description="3x3 windows with stride 2 overlap by one row/column: 1 + (7 - 3)//2 = 3",
+            description_zh="3x3 的窗口配合步长 2，相邻窗口重叠一行/一列：1 + (7 - 3)//2 = 3",
         ),
         Case(
             "remainder_floor",
             (normal(2, 1, 5, 7), 2, 2, 2),
             description="5x7 input, 2x2 windows, stride 2: the floor gives 2x3 and the last row is not used",
+            description_zh="5x7 的输入，2x2 的窗口，步长 2：向下取整得到 2x3，最后一行不参与计算",
         ),
         Case(
             "rect_pool",

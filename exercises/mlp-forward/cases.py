@@ -39,9 +39,16 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             "xnor_network",
             xnor,
             description="seed weights: hidden AND (b=-30) and NOR (b=10), output OR (b=-10): XNOR of x1, x2",
+            description_zh="种子材料中的权重：隐藏单元为 AND（b=-30）和 NOR（b=10），"
+            "输出单元为 OR（b=-10）：计算 x1、x2 的 XNOR",
         ),
-        Case("random_net", (x, W1, b1, W2, b2), description="N=5, D=4, H=6, K=3"),
-        Case("batch_of_one", _net(rng, 1, 3, 4, 2), description="a single example, N=1"),
+        Case("random_net", (x, W1, b1, W2, b2), description="N=5, D=4, H=6, K=3", description_zh="N=5，D=4，H=6，K=3"),
+        Case(
+            "batch_of_one",
+            _net(rng, 1, 3, 4, 2),
+            description="a single example, N=1",
+            description_zh="只有一个样本，N=1",
+        ),
         Case("single_output", _net(rng, 6, 2, 3, 1), hidden=True),
         Case("wide_hidden", _net(rng, 4, 5, 32, 2, scale=0.5), hidden=True),
         Case("square_layers", _net(rng, 4, 4, 4, 4), hidden=True),

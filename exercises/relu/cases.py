@@ -8,10 +8,25 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     readonly = rng.standard_normal((3, 3))
     readonly.flags.writeable = False
     return [
-        Case("vector", (np.array([-2.0, -0.5, 0.0, 0.5, 3.5]),), description="a short vector with a zero"),
-        Case("matrix", (rng.standard_normal((3, 4)),), description="a 3x4 matrix"),
-        Case("batch_nchw", (rng.standard_normal((2, 3, 4, 4)),), description="a conv activation map, N=2, C=3"),
-        Case("all_negative", (-np.abs(rng.standard_normal((5,))) - 0.1,), description="every value negative"),
+        Case(
+            "vector",
+            (np.array([-2.0, -0.5, 0.0, 0.5, 3.5]),),
+            description="a short vector with a zero",
+            description_zh="一个含有 0 的短向量",
+        ),
+        Case("matrix", (rng.standard_normal((3, 4)),), description="a 3x4 matrix", description_zh="一个 3x4 的矩阵"),
+        Case(
+            "batch_nchw",
+            (rng.standard_normal((2, 3, 4, 4)),),
+            description="a conv activation map, N=2, C=3",
+            description_zh="一个卷积层的激活图，N=2，C=3",
+        ),
+        Case(
+            "all_negative",
+            (-np.abs(rng.standard_normal((5,))) - 0.1,),
+            description="every value negative",
+            description_zh="所有值都为负",
+        ),
         Case("single_element", (np.array([7.25]),), hidden=True),
         Case("zeros", (np.zeros((4, 4)),), hidden=True),
         Case("large_magnitudes", (rng.standard_normal((6, 7)) * 1e8,), hidden=True),

@@ -8,13 +8,13 @@ def _state(rng, N, H):
     return np.tanh(rng.standard_normal((N, H)))
 
 
-def _case(rng, name, T, N, D, H, K, *, zero_state=False, hidden=False, description=""):
+def _case(rng, name, T, N, D, H, K, *, zero_state=False, hidden=False, description="", description_zh=""):
     xs = rng.standard_normal((T, N, D))
     s0 = np.zeros((N, H)) if zero_state else _state(rng, N, H)
     U = 0.5 * rng.standard_normal((H, D))
     W = 0.5 * rng.standard_normal((H, H))
     V = 0.5 * rng.standard_normal((K, H))
-    return Case(name, (xs, s0, U, W, V), hidden=hidden, description=description)
+    return Case(name, (xs, s0, U, W, V), hidden=hidden, description=description, description_zh=description_zh)
 
 
 def _saturated(rng):
@@ -70,10 +70,42 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             3,
             zero_state=True,
             description="T=3, N=2, D=3, H=4, K=3, starting from s0 = 0 (the seed's s_-1)",
+            description_zh="T=3，N=2，D=3，H=4，K=3，从 s0 = 0 开始（即种子材料中的 s_-1）",
         ),
-        _case(rng, "nonzero_s0", 4, 2, 2, 3, 2, description="T=4 steps starting from a nonzero state s0"),
-        _case(rng, "T1_sequence", 1, 3, 3, 2, 4, description="a single step (T=1): the same result as one rnn_step"),
-        _case(rng, "batch1", 5, 1, 4, 3, 3, zero_state=True, description="one sequence (N=1) of 5 steps"),
+        _case(
+            rng,
+            "nonzero_s0",
+            4,
+            2,
+            2,
+            3,
+            2,
+            description="T=4 steps starting from a nonzero state s0",
+            description_zh="T=4 步，从非零状态 s0 开始",
+        ),
+        _case(
+            rng,
+            "T1_sequence",
+            1,
+            3,
+            3,
+            2,
+            4,
+            description="a single step (T=1): the same result as one rnn_step",
+            description_zh="只有一步（T=1）：结果与调用一次 rnn_step 相同",
+        ),
+        _case(
+            rng,
+            "batch1",
+            5,
+            1,
+            4,
+            3,
+            3,
+            zero_state=True,
+            description="one sequence (N=1) of 5 steps",
+            description_zh="一个序列（N=1），共 5 步",
+        ),
         _case(rng, "square_dims", 3, 3, 4, 4, 2, hidden=True),
         _case(rng, "odd_sizes", 7, 5, 3, 6, 5, hidden=True),
         _case(rng, "long_sequence", 60, 4, 3, 8, 5, zero_state=True, hidden=True),

@@ -15,11 +15,11 @@ def _state(rng, N, H):
     return np.tanh(rng.standard_normal((N, H)))
 
 
-def _case(rng, name, N, D, H, K, *, zero_state=False, hidden=False, description=""):
+def _case(rng, name, N, D, H, K, *, zero_state=False, hidden=False, description="", description_zh=""):
     x_t = rng.standard_normal((N, D))
     s_prev = np.zeros((N, H)) if zero_state else _state(rng, N, H)
     U, W, V = _weights(rng, D, H, K)
-    return Case(name, (x_t, s_prev, U, W, V), hidden=hidden, description=description)
+    return Case(name, (x_t, s_prev, U, W, V), hidden=hidden, description=description, description_zh=description_zh)
 
 
 def _large_logits(rng):
@@ -68,7 +68,16 @@ def _read_only(rng):
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
     return [
-        _case(rng, "small_example", 2, 3, 4, 3, description="N=2, D=3, H=4, K=3 with a nonzero previous state"),
+        _case(
+            rng,
+            "small_example",
+            2,
+            3,
+            4,
+            3,
+            description="N=2, D=3, H=4, K=3 with a nonzero previous state",
+            description_zh="N=2，D=3，H=4，K=3，上一步的状态不为零",
+        ),
         _case(
             rng,
             "zero_state",
@@ -78,6 +87,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             4,
             zero_state=True,
             description="the first step: s_prev is all zeros (the seed's s_-1), so W plays no part",
+            description_zh="第一步：s_prev 全为零（即种子材料中的 s_-1），所以 W 不起作用",
         ),
         _case(
             rng,
@@ -87,8 +97,18 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             4,
             3,
             description="D = H = 4: a missing transpose still gives the right shapes, only wrong values",
+            description_zh="D = H = 4：漏掉转置时形状仍然正确，只是数值错了",
         ),
-        _case(rng, "batch1", 1, 3, 2, 5, description="a batch of one sequence (N=1)"),
+        _case(
+            rng,
+            "batch1",
+            1,
+            3,
+            2,
+            5,
+            description="a batch of one sequence (N=1)",
+            description_zh="批次中只有一个序列（N=1）",
+        ),
         _case(rng, "odd_sizes", 7, 5, 3, 6, hidden=True),
         _case(rng, "square_batch1", 1, 3, 3, 2, hidden=True),
         _case(rng, "single_output", 4, 2, 3, 1, hidden=True),

@@ -10,21 +10,29 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     fortran = np.asfortranarray(rng.standard_normal((5, 3)))
     spread = np.stack([rng.uniform(-5.0, 5.0, size=4) + shift for shift in (1000.0, 0.0, -1000.0)])
     return [
-        Case("vector", (np.array([1.0, 2.0, 3.0]),), description="one vector of 3 scores"),
+        Case(
+            "vector",
+            (np.array([1.0, 2.0, 3.0]),),
+            description="one vector of 3 scores",
+            description_zh="一个包含 3 个分数的向量",
+        ),
         Case(
             "batch_rows",
             (rng.standard_normal((4, 5)) * 2.0,),
             description="N=4 rows of 5 classes: each row is normalised on its own",
+            description_zh="N=4 行，每行 5 个类别：每一行各自归一化",
         ),
         Case(
             "large_inputs",
             (np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0, -1000.0], [3.0, 1.0, 0.2]]),),
             description="scores near +-1000: exp overflows (or underflows to 0/0) unless you subtract each row's max",
+            description_zh="分数接近 +-1000：除非减去每一行的最大值，否则 exp 会溢出（或下溢成 0/0）",
         ),
         Case(
             "three_d",
             (rng.standard_normal((2, 3, 4)),),
             description="ndim 3, e.g. (T, N, K) RNN outputs: softmax over the last axis only",
+            description_zh="ndim 为 3，例如形状为 (T, N, K) 的 RNN 输出：只沿最后一个轴做 softmax",
         ),
         Case("equal_scores", (np.zeros((2, 5)),), hidden=True),
         Case("single_class", (rng.standard_normal((3, 1)),), hidden=True),

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from graders.feedback import Phrase, phrase_from_untrusted, render, say
 from graders.sandbox import launch
 from graders.sandbox.cgroups import Cgroups
 from graders.sandbox.protocol import FrameReader, ProtocolError, decode_output, encode_frame, encode_value
@@ -58,6 +59,7 @@ class CaseRun:
     index: int
     status: str  # ok | error | timeout | memory | forbidden
     message: str = ""
+    phrases: tuple[Phrase, ...] = ()  # the message as feedback phrases, when it has them
     output: Any = None
     ms: float = 0.0
     warnings: tuple[str, ...] = ()
@@ -69,6 +71,7 @@ class RunResult:
     cases: list[CaseRun] = field(default_factory=list)
     load_status: str = ""  # set when the file could not run at all: error | timeout | memory | forbidden
     load_message: str = ""
+    load_phrases: tuple[Phrase, ...] = ()
     printed: bytes = b""
 
 
@@ -359,7 +362,8 @@ class Zygote:
             kind = header.get("type")
             if kind == "load_error":
                 status = {"forbidden": "forbidden", "memory": "memory"}.get(header.get("kind"), "error")
-                result.load_status, result.load_message = status, str(header.get("message", ""))[:2000]
+                result.load_status = status
+                result.load_message, result.load_phrases = _message_from_frame(header)
                 return total
             if kind != "result":
                 continue
@@ -370,18 +374,18 @@ class Zygote:
             try:
                 run = self._case_from_frame(header, blobs)
             except ProtocolError as exc:
-                run = CaseRun(
-                    index=index, status="error", message=f"Your function's return value could not be read: {exc}"
-                )
+                phrase = say("unreadable_return", detail=str(exc))
+                run = CaseRun(index=index, status="error", message=render([phrase]), phrases=(phrase,))
             result.cases.append(run)
             next_index += 1
         if next_index >= total:
             return total
-        status, message = self._ending(attempt, limits)
+        status, phrase = self._ending(attempt, limits)
         if not attempt.loaded and next_index == start and (start == 0 or status != "error"):
-            result.load_status, result.load_message = status, message + " while loading your file"
+            loading = say("while_loading", problem=phrase)
+            result.load_status, result.load_message, result.load_phrases = status, render([loading]), (loading,)
             return total
-        result.cases.append(CaseRun(index=next_index, status=status, message=message))
+        result.cases.append(CaseRun(index=next_index, status=status, message=render([phrase]), phrases=(phrase,)))
         return next_index + 1
 
     @staticmethod
@@ -389,10 +393,12 @@ class Zygote:
         status = header.get("status")
         if status not in ("ok", "error", "memory", "forbidden"):
             raise ProtocolError(f"unknown status {status!r}")
+        message, phrases = _message_from_frame(header)
         run = CaseRun(
             index=int(header["index"]),
             status=status,
-            message=str(header.get("message", ""))[:2000],
+            message=message,
+            phrases=phrases,
             ms=float(header.get("ms", 0.0)),
             warnings=tuple(str(w)[:200] for w in header.get("warnings", ())[:5]),
             mutated=bool(header.get("mutated", False)),
@@ -402,37 +408,39 @@ class Zygote:
         return run
 
     @staticmethod
-    def _ending(attempt: _Attempt, limits: Limits) -> tuple[str, str]:
+    def _ending(attempt: _Attempt, limits: Limits) -> tuple[str, Phrase]:
         """Explain why a child stopped before finishing its cases."""
+        time_limit = ("timeout", say("time_limit", seconds=f"{limits.time_s:g}"))
+        memory_limit = ("memory", say("memory_limit", mib=str(limits.memory_mib)))
         if attempt.oom_killed:
-            return "memory", f"Memory limit of {limits.memory_mib} MiB exceeded"
+            return memory_limit
         if attempt.kill_reason == "timeout":
-            return "timeout", f"Time limit of {limits.time_s:g} s exceeded"
+            return time_limit
         if attempt.kill_reason == "output":
-            return "error", (
-                f"Your code printed {_size(attempt.printed_total)} or more; output is capped at {_size(limits.output_bytes)}"
+            return "error", say(
+                "printed_too_much", printed=_size(attempt.printed_total), cap=_size(limits.output_bytes)
             )
         if attempt.kill_reason == "protocol":
-            return "error", f"Your code corrupted its results: {attempt.kill_message}"
+            return "error", say("corrupted_results", detail=attempt.kill_message)
         code = attempt.exit_report.get("exit")
         if code is None:
-            return "error", "Your code stopped unexpectedly"
+            return "error", say("stopped_unexpectedly")
         if code < 0:
             sig = -code
             if sig == signal.SIGKILL:
                 if attempt.exit_report.get("cpu_s", 0.0) >= limits.time_s * 0.9:
-                    return "timeout", f"Time limit of {limits.time_s:g} s exceeded"
+                    return time_limit
                 if attempt.oom_known:  # not the OOM killer: the code killed itself
-                    return "error", "Your code was killed by SIGKILL"
-                return "memory", f"Memory limit of {limits.memory_mib} MiB exceeded"
+                    return "error", say("killed_by_sigkill")
+                return memory_limit
             if sig == signal.SIGXCPU:
-                return "timeout", f"Time limit of {limits.time_s:g} s exceeded"
-            return "error", f"Your code crashed the Python interpreter ({signal.Signals(sig).name})"
+                return time_limit
+            return "error", say("crashed_interpreter", signal=signal.Signals(sig).name)
         if code == 70:
-            return "error", "Your code broke the grader's runner (for example by closing its files)"
+            return "error", say("broke_runner")
         if code == 0:
-            return "error", "Your code ended the process before returning (os._exit or similar)"
-        return "error", f"Your code ended the process with exit code {code}"
+            return "error", say("ended_process")
+        return "error", say("exit_code", code=str(code))
 
     def _attempt(self, payload: bytes, start: int, total: int, limits: Limits) -> _Attempt:
         assert self.control is not None
@@ -603,3 +611,11 @@ def _size(count: int) -> str:
     if count >= 1 << 10:
         return f"{count / (1 << 10):.0f} KiB"
     return f"{count} bytes"
+
+
+def _message_from_frame(header: dict[str, Any]) -> tuple[str, tuple[Phrase, ...]]:
+    """A message the runner sent, in English, with its phrases when they are ones it may send."""
+    phrase = phrase_from_untrusted(header.get("phrase"))
+    if phrase is not None:
+        return render([phrase])[:2000], (phrase,)
+    return str(header.get("message", ""))[:2000], ()

@@ -55,6 +55,12 @@ def test_bundle_has_visible_and_hidden_cases_and_two_alternatives(slug):
     assert len(bundle.alternative_solutions) >= 2, "two alternative correct solutions are required"
 
 
+@pytest.mark.parametrize("slug", sorted(BY_SLUG))
+def test_visible_cases_are_described_in_english_and_chinese(slug):
+    visible = [case for case in BY_SLUG[slug].cases if not case.hidden]
+    assert all(case.description and case.description_zh for case in visible), [c.name for c in visible]
+
+
 @pytest.mark.parametrize(
     "slug,solution",
     [(slug, name) for slug, bundle in sorted(BY_SLUG.items()) for name in sorted(bundle.alternative_solutions)],

@@ -271,7 +271,9 @@ _SECCOMP: tuple[bytes, list[int]] | None = None  # built once in the zygote, pat
 
 
 class ForbiddenImport(ImportError):
-    pass
+    def __init__(self, module: str) -> None:
+        super().__init__(f"Import of `{module}` is not allowed: use numpy and math only")
+        self.phrase = _phrase("forbidden_import", module=module)
 
 
 def _warm_up() -> None:
@@ -393,11 +395,11 @@ def _decode_value(node, blobs):
 def _encode_output(value, blobs: list[bytes], depth: int = 0):
     """Turn whatever the student returned into plain arrays; only data crosses the boundary."""
     if depth > 4:
-        return {"bad": "nested more than 4 levels deep"}
+        return {"bad": "value nested more than 4 levels deep"}
     if isinstance(value, (list, tuple)) and not isinstance(value, np.ndarray):
         kind = "tuple" if isinstance(value, tuple) else "list"
         if len(value) > 64:
-            return {"bad": f"a {kind} of {len(value)} items"}
+            return {"bad": f"{kind} of {len(value)} items (at most 64)"}
         return {kind: [_encode_output(item, blobs, depth + 1) for item in value]}
     if value is None:
         return {"none": True}
@@ -444,22 +446,39 @@ def _same(before, after) -> bool:
 # student code
 
 
-def _student_lines(source: str, exc: BaseException) -> str:
-    """Name where in the student's own code an exception happened (never the grader's frames)."""
+def _student_lines(source: str, exc: BaseException) -> list[dict]:
+    """Where in the student's own code an exception happened (never the grader's frames), as phrases."""
     lines = source.splitlines()
     where = []
     frames = traceback.StackSummary.extract(traceback.walk_tb(exc.__traceback__), lookup_lines=False)
     for frame in frames:
         if frame.filename == STUDENT_FILENAME:
             text = lines[frame.lineno - 1].strip() if 0 < frame.lineno <= len(lines) else ""
-            where.append(f"line {frame.lineno}, in {frame.name}: {text}")
-    return "; ".join(where[-3:])
+            where.append(_phrase("student_line", line=str(frame.lineno), function=frame.name, source=text[:200]))
+    return where[-3:]
 
 
-def _describe(source: str, exc: BaseException) -> str:
+def _phrase(code: str, **args) -> dict:
+    """A feedback phrase (graders/feedback.py): the trusted side renders it in the student's language."""
+    return {"code": code, "args": args}
+
+
+def _describe(source: str, exc: BaseException):
+    """The exception as a phrase argument: plain text, or a phrase naming the student's lines."""
     message = f"{type(exc).__name__}: {exc}"[:600]
     where = _student_lines(source, exc)
-    return f"{message} (at {where})" if where else message
+    return _phrase("exception_at", error=message, where=where) if where else message
+
+
+def _described(source: str, exc: BaseException) -> dict:
+    """Frame fields for an exception raised by the student's code."""
+    described = _describe(source, exc)
+    if isinstance(described, str):
+        return {"message": described}
+    where = "; ".join(
+        "line {line}, in {function}: {source}".format(**line["args"]) for line in described["args"]["where"]
+    )
+    return {"message": f"{described['args']['error']} (at {where})", "phrase": described}
 
 
 def _make_import(real_import):
@@ -467,10 +486,15 @@ def _make_import(real_import):
         if globals and globals.get("__name__") == STUDENT_MODULE:
             top = name.partition(".")[0]
             if level or top not in ALLOWED_IMPORTS:
-                raise ForbiddenImport(f"Import of `{name}` is not allowed: use numpy and math only")
+                raise ForbiddenImport(name)
         return real_import(name, globals, locals, fromlist, level)
 
     return guarded_import
+
+
+def _load_error(result_fd: int, kind: str, message: str, phrase: dict) -> None:
+    """The file could not run; ``message`` is a plain-text fallback, the trusted side prefers ``phrase``."""
+    _send_frame(result_fd, {"type": "load_error", "kind": kind, "message": message, "phrase": phrase})
 
 
 def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
@@ -482,16 +506,12 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
     try:
         code = compile(source, STUDENT_FILENAME, "exec")
     except SyntaxError as exc:
-        line = f" at line {exc.lineno}" if exc.lineno else ""
-        text = f": {exc.text.strip()}" if exc.text else ""
-        _send_frame(
-            result_fd, {"type": "load_error", "kind": "syntax", "message": f"SyntaxError{line}: {exc.msg}{text}"}
-        )
+        detail = exc.msg + (f": {exc.text.strip()}" if exc.text else "")
+        phrase = _phrase("syntax_error_at", line=str(exc.lineno), detail=detail) if exc.lineno else None
+        _load_error(result_fd, "syntax", f"SyntaxError: {detail}", phrase or _phrase("syntax_error", detail=detail))
         return
     except (ValueError, MemoryError, RecursionError) as exc:
-        _send_frame(
-            result_fd, {"type": "load_error", "kind": "syntax", "message": f"Your file cannot be compiled: {exc}"}
-        )
+        _load_error(result_fd, "syntax", str(exc), _phrase("cannot_compile", detail=str(exc)))
         return
 
     builtins.__import__ = _make_import(builtins.__import__)
@@ -499,30 +519,20 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
     try:
         exec(code, namespace)
     except ForbiddenImport as exc:
-        _send_frame(result_fd, {"type": "load_error", "kind": "forbidden", "message": str(exc)})
+        _load_error(result_fd, "forbidden", str(exc), exc.phrase)
         return
     except MemoryError:
-        _send_frame(
-            result_fd, {"type": "load_error", "kind": "memory", "message": "MemoryError while loading your file"}
-        )
+        _load_error(result_fd, "memory", "MemoryError while loading your file", _phrase("memory_error_loading"))
         return
     except BaseException as exc:
-        _send_frame(
-            result_fd,
-            {
-                "type": "load_error",
-                "kind": "exception",
-                "message": "Your file raised while loading: " + _describe(source, exc),
-            },
-        )
+        fallback = "Your file raised while loading: " + _described(source, exc)["message"]
+        _load_error(result_fd, "exception", fallback, _phrase("raised_while_loading", error=_describe(source, exc)))
         return
     function = namespace.get(function_name)
     if not callable(function):
-        found = "is not a function" if function_name in namespace else "is not defined"
-        _send_frame(
-            result_fd,
-            {"type": "load_error", "kind": "missing_function", "message": f"`{function_name}` {found} in your file"},
-        )
+        code = "not_a_function" if function_name in namespace else "not_defined"
+        fallback = f"`{function_name}` is not {'a function' if code == 'not_a_function' else 'defined'} in your file"
+        _load_error(result_fd, "missing_function", fallback, _phrase(code, function=function_name))
         return
     _send_frame(result_fd, {"type": "loaded", "ms": (time.perf_counter() - started) * 1000})
 
@@ -545,13 +555,13 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
             header["output"] = _encode_output(value, out_blobs)
             header["mutated"] = not _same(before, (args, kwargs))
         except ForbiddenImport as exc:
-            header.update(status="forbidden", message=str(exc), ms=(time.perf_counter() - t0) * 1000)
+            header.update(status="forbidden", message=str(exc), phrase=exc.phrase, ms=(time.perf_counter() - t0) * 1000)
         except MemoryError:
             header.update(status="memory", message="", ms=(time.perf_counter() - t0) * 1000)
         except RecursionError as exc:
-            header.update(status="error", message=_describe(source, exc), ms=(time.perf_counter() - t0) * 1000)
+            header.update(status="error", **_described(source, exc), ms=(time.perf_counter() - t0) * 1000)
         except BaseException as exc:
-            header.update(status="error", message=_describe(source, exc), ms=(time.perf_counter() - t0) * 1000)
+            header.update(status="error", **_described(source, exc), ms=(time.perf_counter() - t0) * 1000)
             out_blobs = []
         _send_frame(result_fd, header, out_blobs)
     _send_frame(result_fd, {"type": "done"})

@@ -25,6 +25,9 @@
         Esc: function (cm) { cm.getInputField().blur(); }
       }
     });
+    // The textarea is hidden now: name CodeMirror's own input for screen readers, with its keys.
+    editor.getInputField().setAttribute("aria-labelledby", "source-label");
+    editor.getInputField().setAttribute("aria-describedby", "editor-keys");
     // Keep the textarea current so htmx serializes what the student sees.
     editor.on("change", function (cm) { cm.save(); });
   }

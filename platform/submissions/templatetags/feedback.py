@@ -3,6 +3,9 @@ import re
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from graders.feedback import render
 
 register = template.Library()
 BACKTICKS = re.compile(r"`([^`\n]+)`")
@@ -12,3 +15,10 @@ BACKTICKS = re.compile(r"`([^`\n]+)`")
 def inline_code(text: str) -> str:
     """Show `code` in feedback messages as code; everything else stays escaped text."""
     return mark_safe(BACKTICKS.sub(r"<code>\1</code>", escape(text)))
+
+
+@register.filter
+def feedback(result) -> str:
+    """A case's or verdict's message in the page's language; verdicts stored before phrases keep their text."""
+    phrases = getattr(result, "phrases", ())
+    return (render(phrases, gettext) if phrases else "") or result.message

@@ -106,6 +106,10 @@ def test_exercise_pages_with_a_verdict_in_chinese(client, student, graded_relu):
         assert text in verdict, text
     for english in ("cases passed", "Likely mistake", ">fail<", "graded in"):
         assert english not in verdict, english
+    # the grader's own sentences and the case descriptions
+    assert "超出容差" in verdict and "最大误差" in verdict and "得到" in verdict
+    assert "are off by more than" not in verdict and "Largest error" not in verdict
+    assert "一个 3x4 的矩阵" in verdict and "a 3x4 matrix" not in verdict
 
 
 def test_exercise_pages_with_a_verdict_in_english(client, student, graded_relu):
@@ -117,7 +121,61 @@ def test_exercise_pages_with_a_verdict_in_english(client, student, graded_relu):
     verdict = page(client, reverse("submissions:panel", args=[graded_relu.pk]), EN)
     for text in ("cases passed", "Likely mistake:", ">fail<", ">pass<", "expected", "graded in"):
         assert text in verdict, text
-    assert "实际输出" not in verdict
+    assert "are off by more than the tolerance" in verdict and "Largest error" in verdict
+    assert "实际输出" not in verdict and "超出容差" not in verdict
+
+
+@pytest.mark.parametrize(
+    "source,chinese,english",
+    [
+        ("import numpy as np\n\ndef relu(x)\n    return x\n", "第 3 行有语法错误", "SyntaxError at line 3"),
+        ("import os\n\ndef relu(x):\n    return x\n", "不允许导入 <code>os</code>", "Import of <code>os</code>"),
+        ("def rectify(x):\n    return x\n", "你的文件中没有定义 <code>relu</code>", "is not defined"),
+    ],
+)
+def test_code_that_cannot_run_is_explained_in_the_pages_language(
+    client, student, relu_exercise, zygote, source, chinese, english
+):
+    from graders.bundle import load_cached
+    from graders.engine import grade
+    from submissions.services import submission_create, submission_record_verdict
+
+    submission = submission_create(user=student, exercise=relu_exercise, source=source)
+    verdict = grade(load_cached(relu_exercise.bundle_path), source, zygote=zygote)
+    submission_record_verdict(submission_id=submission.pk, verdict=verdict)
+    client.force_login(student)
+    zh = page(client, reverse("submissions:panel", args=[submission.pk]), ZH)
+    assert chinese in zh and english not in zh
+    en = page(client, reverse("submissions:panel", args=[submission.pk]), EN)
+    assert english in en and chinese not in en
+
+
+def test_verdicts_stored_before_phrases_still_show_their_message(client, student, graded_relu):
+    from submissions.models import Submission
+
+    graded_relu.refresh_from_db()
+    stored = graded_relu.verdict
+    for case in stored["cases"]:
+        case.pop("phrases", None)
+    Submission.objects.filter(pk=graded_relu.pk).update(verdict=stored)
+    client.force_login(student)
+    verdict = page(client, reverse("submissions:panel", args=[graded_relu.pk]), ZH)
+    assert "are off by more than the tolerance" in verdict
+
+
+def test_every_feedback_phrase_has_a_chinese_translation_with_the_same_placeholders():
+    import string
+
+    from graders.feedback import PHRASES
+
+    def placeholders(template):
+        return sorted(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+    with translation.override("zh-hans"):
+        for code, template in PHRASES.items():
+            chinese = translation.gettext(template)
+            assert chinese != template, code
+            assert placeholders(chinese) == placeholders(template), code
 
 
 def test_quiz_list_in_both_languages(client, student, synced_quizzes):

@@ -1,0 +1,202 @@
+"""The grader's feedback sentences as phrases: a code from PHRASES plus its arguments.
+
+A message is a sequence of phrases joined by spaces. graders/ renders it in English (the
+``message`` fields of the verdict, which the CLI, batch reports and API keep); the site renders
+the same phrases through gettext, so a Chinese page shows Chinese feedback. An argument is a
+string (numbers arrive formatted), another phrase, or a tuple of phrases (joined by "; ").
+
+Phrases that come from the sandbox are untrusted: ``phrase_from_untrusted`` keeps known codes
+with bounded string or phrase arguments only, so a forged frame can at most change the wording
+of the student's own feedback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+
+def gettext_noop(text: str) -> str:
+    """Mark a template for Django's makemessages; graders/ does not import Django."""
+    return text
+
+
+PHRASES: dict[str, str] = {
+    # Comparing outputs. {item} is "" for the whole output or an index such as "[1]" in a list.
+    "wrong_shape": gettext_noop("Wrong shape: expected your output{item} of shape {expected}, got {got}"),
+    "wrong_type": gettext_noop("Expected your output{item} to be {expected}, got {got}"),
+    "wrong_sequence": gettext_noop("Expected your output{item} to be a {kind} of {count} items, got {got}"),
+    "wrong_length": gettext_noop("Expected your output{item} to have {expected} items, got {got}"),
+    "complex_values": gettext_noop("Your output{item} has complex numbers; expected real values"),
+    "unexpected_nan": gettext_noop(
+        "Your output{item} has NaN in {count} of {size} places, first at {index} (expected {expected})"
+    ),
+    "non_finite_at": gettext_noop("Your output{item} has {got} at {index} where {expected} was expected."),
+    "non_finite": gettext_noop("Your output{item} has {got} where {expected} was expected."),
+    "in_item": gettext_noop("In your output{item}:"),
+    "values_off": gettext_noop(
+        "{count} of {size} values ({percent}%) are off by more than the tolerance (rtol={rtol}, atol={atol})."
+    ),
+    "largest_error_at": gettext_noop("Largest error {error} at {index}: got {got}, expected {expected}."),
+    "largest_error": gettext_noop("Largest error {error}: got {got}, expected {expected}."),
+    "largest_relative_error": gettext_noop("Largest relative error {relative}."),
+    # Describing a value in the sentences above.
+    "a_scalar": gettext_noop("a scalar"),
+    "an_array": gettext_noop("an array of shape {shape}"),
+    "a_sequence": gettext_noop("a {kind} of {count} items"),
+    "an_unreadable_value": gettext_noop("a {description}"),
+    # How a case ended.
+    "mutated_inputs": gettext_noop(
+        "Your function changed its input arrays or lists; it must leave them as they were (work on a copy)"
+    ),
+    "numpy_warned": gettext_noop(
+        "NumPy warned during this case ({warnings}); the exercise asks for a version that never overflows or "
+        "divides by zero"
+    ),
+    "time_limit": gettext_noop("Time limit of {seconds} s exceeded"),
+    "time_limit_in_case": gettext_noop("Time limit of {seconds} s exceeded in case {case}"),
+    "memory_limit": gettext_noop("Memory limit of {mib} MiB exceeded"),
+    "memory_limit_in_case": gettext_noop("Memory limit of {mib} MiB exceeded in case {case}"),
+    "code_failed": gettext_noop("Your code failed"),
+    "code_failed_in_case": gettext_noop("Your code failed in case {case}"),
+    "not_run": gettext_noop("Not run"),
+    "while_loading": gettext_noop("{problem} while loading your file"),
+    "printed_too_much": gettext_noop("Your code printed {printed} or more; output is capped at {cap}"),
+    "corrupted_results": gettext_noop("Your code corrupted its results: {detail}"),
+    "unreadable_return": gettext_noop("Your function's return value could not be read: {detail}"),
+    "stopped_unexpectedly": gettext_noop("Your code stopped unexpectedly"),
+    "killed_by_sigkill": gettext_noop("Your code was killed by SIGKILL"),
+    "crashed_interpreter": gettext_noop("Your code crashed the Python interpreter ({signal})"),
+    "broke_runner": gettext_noop("Your code broke the grader's runner (for example by closing its files)"),
+    "ended_process": gettext_noop("Your code ended the process before returning (os._exit or similar)"),
+    "exit_code": gettext_noop("Your code ended the process with exit code {code}"),
+    # Loading the student's file (sent by the sandbox runner: untrusted).
+    "syntax_error_at": gettext_noop("SyntaxError at line {line}: {detail}"),
+    "syntax_error": gettext_noop("SyntaxError: {detail}"),
+    "cannot_compile": gettext_noop("Your file cannot be compiled: {detail}"),
+    "forbidden_import": gettext_noop("Import of `{module}` is not allowed: use numpy and math only"),
+    "memory_error_loading": gettext_noop("MemoryError while loading your file"),
+    "raised_while_loading": gettext_noop("Your file raised while loading: {error}"),
+    "exception_at": gettext_noop("{error} (at {where})"),
+    "student_line": gettext_noop("line {line}, in {function}: {source}"),
+    "not_defined": gettext_noop("`{function}` is not defined in your file"),
+    "not_a_function": gettext_noop("`{function}` is not a function in your file"),
+}
+
+# The codes a sandbox frame may use; everything else is decided on the trusted side.
+UNTRUSTED_CODES = frozenset(
+    {
+        "syntax_error_at",
+        "syntax_error",
+        "cannot_compile",
+        "forbidden_import",
+        "memory_error_loading",
+        "raised_while_loading",
+        "exception_at",
+        "student_line",
+        "not_defined",
+        "not_a_function",
+    }
+)
+MAX_ARGUMENT_CHARS = 600
+MAX_LIST_ITEMS = 5
+
+Argument = Union[str, "Phrase", tuple["Phrase", ...]]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    code: str
+    args: dict[str, Argument] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in PHRASES:
+            raise ValueError(f"unknown feedback phrase {self.code!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "args": {key: _argument_to_json(value) for key, value in self.args.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Phrase:
+        return cls(code=data["code"], args={key: _argument_from_json(value) for key, value in data["args"].items()})
+
+
+def say(code: str, /, **args: Argument) -> Phrase:
+    return Phrase(code, args)
+
+
+def render(phrases: Iterable[Phrase], translate: Callable[[str], str] = gettext_noop) -> str:
+    """The phrases as one message; ``translate`` maps an English template to the reader's language."""
+    return " ".join(text for text in (_render_one(phrase, translate) for phrase in phrases) if text)
+
+
+def _render_one(phrase: Phrase, translate: Callable[[str], str]) -> str:
+    template = PHRASES.get(phrase.code)
+    if template is None:
+        return ""
+    args = {key: _render_argument(value, translate) for key, value in phrase.args.items()}
+    # A translation with a broken placeholder falls back to English rather than losing the sentence.
+    for candidate in (translate(template), template):
+        try:
+            return candidate.format_map(args)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            continue
+    return ""
+
+
+def _render_argument(value: Argument, translate: Callable[[str], str]) -> str:
+    if isinstance(value, Phrase):
+        return _render_one(value, translate)
+    if isinstance(value, tuple):
+        return "; ".join(_render_one(item, translate) for item in value)
+    return value
+
+
+def _argument_to_json(value: Argument) -> Any:
+    if isinstance(value, Phrase):
+        return value.to_dict()
+    if isinstance(value, tuple):
+        return [item.to_dict() for item in value]
+    return value
+
+
+def _argument_from_json(value: Any) -> Argument:
+    if isinstance(value, dict):
+        return Phrase.from_dict(value)
+    if isinstance(value, list):
+        return tuple(Phrase.from_dict(item) for item in value)
+    return str(value)
+
+
+def phrase_from_untrusted(data: Any, depth: int = 0) -> Phrase | None:
+    """A phrase from a sandbox frame, or None when it is not one the runner may send."""
+    if depth > 2 or not isinstance(data, dict) or data.get("code") not in UNTRUSTED_CODES:
+        return None
+    raw_args = data.get("args")
+    if not isinstance(raw_args, dict) or len(raw_args) > 4:
+        return None
+    args: dict[str, Argument] = {}
+    for key, value in raw_args.items():
+        if not isinstance(key, str) or not key.isidentifier():
+            return None
+        if isinstance(value, str):
+            args[key] = value[:MAX_ARGUMENT_CHARS]
+        elif isinstance(value, dict):
+            nested = phrase_from_untrusted(value, depth + 1)
+            if nested is None:
+                return None
+            args[key] = nested
+        elif isinstance(value, list) and len(value) <= MAX_LIST_ITEMS:
+            items = tuple(phrase_from_untrusted(item, depth + 1) for item in value)
+            if any(item is None for item in items):
+                return None
+            args[key] = items
+        else:
+            return None
+    phrase = Phrase(data["code"], args)
+    try:
+        PHRASES[phrase.code].format_map({key: _render_argument(v, gettext_noop) for key, v in args.items()})
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return None  # arguments that do not fill the template
+    return phrase
