@@ -128,7 +128,16 @@ def say(code: str, /, **args: Argument) -> Phrase:
 
 def render(phrases: Iterable[Phrase], translate: Callable[[str], str] = gettext_noop) -> str:
     """The phrases as one message; ``translate`` maps an English template to the reader's language."""
-    return " ".join(text for text in (_render_one(phrase, translate) for phrase in phrases) if text)
+    message = ""
+    for text in (_render_one(phrase, translate) for phrase in phrases):
+        if text:
+            # Sentences end in a full-width mark in Chinese and follow on without a space.
+            message += text if not message or _is_wide(message[-1]) else " " + text
+    return message
+
+
+def _is_wide(character: str) -> bool:
+    return ord(character) >= 0x2E80
 
 
 def _render_one(phrase: Phrase, translate: Callable[[str], str]) -> str:

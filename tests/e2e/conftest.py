@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,8 @@ def browser():
         if REQUIRE_SERVICES:
             pytest.fail("chromium is not installed (apt-get install chromium)")
         pytest.skip("chromium is not installed")
+    if REQUIRE_SERVICES and not subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout:
+        pytest.fail("no font with Chinese glyphs: screenshots of Chinese pages would show boxes (fonts-wqy-microhei)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -44,7 +47,9 @@ def browser():
 @pytest.fixture
 def page(browser, request, settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # live_server speaks plain http
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    marker = request.node.get_closest_marker("locale")
+    locale = marker.args[0] if marker else "en-US"
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
     page = context.new_page()
     yield page
     failed = getattr(request.node, "rep_call", None)

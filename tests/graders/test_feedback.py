@@ -56,6 +56,13 @@ def test_translation_reaches_nested_descriptions():
     assert translated == "<Expected your output to be a list of 1 items, got <an array of shape (3,)>>"
 
 
+def test_chinese_sentences_follow_on_without_a_space():
+    phrases = [say("values_off", count="2", size="5", percent="40", rtol="1e-05", atol="1e-08"), say("not_run")]
+    chinese = {PHRASES["values_off"]: "5 个值中有 2 个超出容差。", PHRASES["not_run"]: "未运行"}
+    assert render(phrases, lambda template: chinese.get(template, template)) == "5 个值中有 2 个超出容差。未运行"
+    assert render(phrases).endswith("(rtol=1e-05, atol=1e-08). Not run")
+
+
 def test_a_translation_with_a_broken_placeholder_falls_back_to_english():
     phrase = say("wrong_shape", item="", expected="(2, 3)", got="(6,)")
     assert render([phrase], lambda template: "形状不对 {expected_shape}") == render([phrase])
