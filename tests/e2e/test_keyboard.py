@@ -10,7 +10,7 @@ from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.locale("zh-CN")]
 
-EDITOR_INPUT = ".CodeMirror textarea"
+EDITOR_INPUT = ".CodeMirror-code[contenteditable=true]"
 
 
 def tab_until(page, selector: str, *, backwards: bool = False, limit: int = 60) -> int:

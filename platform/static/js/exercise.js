@@ -8,6 +8,9 @@
   if (window.CodeMirror && textarea) {
     editor = CodeMirror.fromTextArea(textarea, {
       mode: "python",
+      // A contenteditable input sits inside the editor: screen readers read the code, and the
+      // editor's scroll box holds its own focusable content.
+      inputStyle: "contenteditable",
       lineNumbers: true,
       indentUnit: 4,
       tabSize: 4,
