@@ -734,7 +734,7 @@ def regrade_discard(*, regrade: Regrade) -> None:
         )
 
 
-SUBMISSION_VERDICT_FIELDS = ["status", "score", "passed", "total", "verdict", "bundle_hash"]
+SUBMISSION_VERDICT_FIELDS = ["status", "score", "passed", "total", "verdict", "verdict_summary", "bundle_hash"]
 
 
 def _history_of(submission: Submission, *, regrade: Regrade, reason: str) -> VerdictHistory:
@@ -792,6 +792,7 @@ def regrade_apply(*, regrade: Regrade, applied_by) -> int:
             submission.passed, submission.total = result.new_passed, result.new_total
             submission.verdict = result.new_verdict
             submission.bundle_hash = (result.new_verdict or {}).get("bundle_hash", regrade.bundle_hash)
+            submission.summarize_verdict()
             changed.append(submission)
         VerdictHistory.objects.bulk_create(history)
         Submission.objects.bulk_update(changed, SUBMISSION_VERDICT_FIELDS, batch_size=500)
@@ -830,6 +831,7 @@ def regrade_rollback(*, regrade: Regrade) -> int:
             submission.status, submission.score = old.status, old.score
             submission.passed, submission.total = old.passed, old.total
             submission.verdict, submission.bundle_hash = old.verdict, old.bundle_hash
+            submission.summarize_verdict()
             restored.append(submission)
         VerdictHistory.objects.bulk_create(history)
         Submission.objects.bulk_update(restored, SUBMISSION_VERDICT_FIELDS, batch_size=500)

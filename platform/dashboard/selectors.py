@@ -155,9 +155,9 @@ def _submission_aggregates(board: Dashboard, students: list, assignments: list[A
     attempts = defaultdict(lambda: {"n": 0, "best": None, "solved": False, "last": None})
 
     rows = Submission.objects.filter(assignment__in=assignments).values_list(
-        "user_id", "exercise_id", "assignment_id", "status", "score", "created_at", "verdict"
+        "user_id", "exercise_id", "assignment_id", "status", "score", "created_at", "verdict_summary"
     )
-    for user_id, exercise_id, assignment_id, status, score, created_at, verdict in rows.iterator(chunk_size=500):
+    for user_id, exercise_id, assignment_id, status, score, created_at, summary in rows.iterator(chunk_size=500):
         if user_id not in student_ids or (assignment_id, exercise_id) not in items:
             continue
         board.submissions += 1
@@ -178,16 +178,15 @@ def _submission_aggregates(board: Dashboard, students: list, assignments: list[A
         if full:
             solved[exercise_id].add(user_id)
         graded_by_exercise[exercise_id] += 1
-        for case in (verdict or {}).get("cases", ()):
-            if case.get("status") != "pass":
-                key = (exercise_id, case.get("name", "?"))
-                case_fails[key] += 1
-                case_hidden[key] = bool(case.get("hidden"))
-                case_students[key].add(user_id)
-        for mistake in (verdict or {}).get("mistakes", ()):
-            key = (exercise_id, mistake.get("key", "?"))
+        for name, hidden in summary.get("failed", ()):
+            key = (exercise_id, name)
+            case_fails[key] += 1
+            case_hidden[key] = hidden
+            case_students[key].add(user_id)
+        for mistake_key, message, message_zh in summary.get("mistakes", ()):
+            key = (exercise_id, mistake_key)
             mistake_counts[key] += 1
-            mistake_text[key] = (mistake.get("message", ""), mistake.get("message_zh", ""))
+            mistake_text[key] = (message, message_zh)
             mistake_students[key].add(user_id)
 
     for pk, rate in rates.items():

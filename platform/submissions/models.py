@@ -23,6 +23,9 @@ class Submission(models.Model):
     passed = models.IntegerField(null=True, blank=True)
     total = models.IntegerField(null=True, blank=True)
     verdict = models.JSONField(null=True, blank=True)
+    # What the dashboards aggregate (failed cases, detected mistakes), kept beside the verdict so a
+    # big course's dashboard reads a few bytes per submission instead of every case's previews.
+    verdict_summary = models.JSONField(default=dict, blank=True)
     bundle_hash = models.CharField(max_length=64, blank=True)
     platform_attempts = models.IntegerField(default=0)
     platform_message = models.TextField(blank=True)
@@ -50,6 +53,17 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.exercise_id} by {self.user_id} ({self.status})"
 
+    def save(self, *args, **kwargs) -> None:
+        self.summarize_verdict()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "verdict" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "verdict_summary"}
+        super().save(*args, **kwargs)
+
+    def summarize_verdict(self) -> None:
+        """Refresh ``verdict_summary``; call it before a bulk_update of ``verdict`` (which skips save)."""
+        self.verdict_summary = summarize_verdict(self.verdict)
+
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATUSES
@@ -66,3 +80,20 @@ class Submission(models.Model):
         if self.graded_at is None:
             return None
         return (self.graded_at - self.created_at).total_seconds()
+
+
+def summarize_verdict(verdict: dict | None) -> dict:
+    """The parts of a stored verdict the dashboards count: failed cases and named mistakes."""
+    if not verdict:
+        return {}
+    return {
+        "failed": [
+            [case.get("name", "?"), bool(case.get("hidden"))]
+            for case in verdict.get("cases", ())
+            if case.get("status") != "pass"
+        ],
+        "mistakes": [
+            [mistake.get("key", "?"), mistake.get("message", ""), mistake.get("message_zh", "")]
+            for mistake in verdict.get("mistakes", ())
+        ],
+    }

@@ -69,7 +69,10 @@ def test_preview_shows_who_goes_up_or_down_then_apply_keeps_history_then_rollbac
     ]
     assert (preview.unchanged, preview.submissions_up, preview.submissions_down) == (1, 1, 1)
 
+    off = before_the_fix["off"].pk
+    assert Submission.objects.get(pk=off).verdict_summary["failed"]  # failing before the new tolerance
     assert services.regrade_apply(regrade=regrade, applied_by=world.teacher) == 3
+    assert Submission.objects.get(pk=off).verdict_summary == {"failed": [], "mistakes": []}  # what dashboards count
     after = scores()
     assert after[before_the_fix["off"].pk] == 1.0 and after[before_the_fix["float32"].pk] == 0.9
     assert after[before_the_fix["other_course"].pk] == 0.0
@@ -81,6 +84,7 @@ def test_preview_shows_who_goes_up_or_down_then_apply_keeps_history_then_rollbac
 
     assert services.regrade_rollback(regrade=regrade) == 3
     assert scores() == before
+    assert Submission.objects.get(pk=off).verdict_summary["failed"]
     regrade.refresh_from_db()
     assert regrade.status == "rolled_back"
     assert VerdictHistory.objects.filter(regrade=regrade, reason="rollback").count() == 3
