@@ -4,7 +4,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_init, worker_process_init, worker_process_shutdown
+from celery.signals import task_prerun, worker_init, worker_process_init, worker_process_shutdown
 
 from config import broker  # noqa: F401 - registers the embedded broker's transport alias
 
@@ -58,3 +58,12 @@ def close_sandbox(**kwargs) -> None:
     from submissions.grading import close_process_zygote
 
     close_process_zygote()
+
+
+@task_prerun.connect
+def recycle_database_connection(**kwargs) -> None:
+    """What Django does around each request, around each task: drop a connection that broke (the
+    database restarted), failed its health check or outlived CONN_MAX_AGE; keep a healthy one."""
+    from django.db import close_old_connections
+
+    close_old_connections()

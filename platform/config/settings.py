@@ -234,8 +234,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery closes the worker's database connection around every task unless this is set: N keeps it
-# for N tasks (a PostgreSQL connection costs ~8 ms here; see bench/batch_bench.py). 0: Celery's default.
-CELERY_DB_REUSE_MAX = env.int("DLGRADE_WORKER_DB_REUSE_MAX", default=0) or None
+# for N tasks. Reconnecting to PostgreSQL for every task cost ~8 ms: distributed batches ran at 39
+# submissions/s against 57/s with reuse (bench/batch_bench.py). A connection that broke, failed its
+# health check or outlived CONN_MAX_AGE is still replaced before each task (config/celery.py).
+# 0: Celery's default, a new connection for every task.
+CELERY_DB_REUSE_MAX = env.int("DLGRADE_WORKER_DB_REUSE_MAX", default=1000) or None
 # Results are not used, so a killed pool process is declared lost at once and its task re-queued
 # (the default waits 10 s for a result that will never come).
 CELERY_WORKER_LOST_WAIT = 1.0
