@@ -61,9 +61,13 @@ def close_sandbox(**kwargs) -> None:
 
 
 @task_prerun.connect
-def recycle_database_connection(**kwargs) -> None:
+def recycle_database_connection(task=None, **kwargs) -> None:
     """What Django does around each request, around each task: drop a connection that broke (the
-    database restarted), failed its health check or outlived CONN_MAX_AGE; keep a healthy one."""
+    database restarted), failed its health check or outlived CONN_MAX_AGE; keep a healthy one.
+    Not for a task applied in the caller's process (tests, eager mode): the caller owns that
+    connection, perhaps mid-transaction, as Celery's own Django fixup also assumes."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
     from django.db import close_old_connections
 
     close_old_connections()
