@@ -109,7 +109,11 @@ class Verdict:
 
 
 def _phrases(items: Any) -> tuple[Phrase, ...]:
-    return tuple(item if isinstance(item, Phrase) else Phrase.from_dict(item) for item in items)
+    """Stored phrases; a code this version does not know drops them all and the message shows instead."""
+    try:
+        return tuple(item if isinstance(item, Phrase) else Phrase.from_dict(item) for item in items)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return ()
 
 
 def _json_safe(value: Any) -> Any:

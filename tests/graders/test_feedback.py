@@ -78,6 +78,20 @@ def test_verdicts_keep_their_phrases_through_json(relu, zygote):
     assert again == verdict
 
 
+def test_a_stored_verdict_with_a_phrase_this_version_does_not_know_keeps_its_message():
+    stored = {
+        "outcome": "graded",
+        "score": 0.0,
+        "passed": 0,
+        "total": 1,
+        "cases": [
+            {"name": "vector", "status": "fail", "message": "Off by a lot", "phrases": [{"code": "gone", "args": {}}]}
+        ],
+    }
+    case = Verdict.from_dict(stored).cases[0]
+    assert case.phrases == () and case.message == "Off by a lot"
+
+
 def test_runner_messages_arrive_as_phrases_a_page_can_translate(relu, zygote):
     verdict = grade(relu, "import numpy as np\n\ndef relu(x)\n    return x\n", zygote=zygote)
     assert verdict.message == "SyntaxError at line 3: expected ':': def relu(x)"
