@@ -101,32 +101,17 @@ def test_sign_in_page_has_no_serious_accessibility_problems(page, live_server, d
 @pytest.fixture
 def taught_course(instructor, student, zygote, tmp_path):
     """A course with an open assignment and a graded wrong attempt of the student's on it."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from catalog.models import Exercise
     from courses import services
     from courses.models import Membership
-    from graders.bundle import load_cached
-    from graders.engine import grade
-    from submissions.services import submission_create, submission_record_verdict
+    from tests.platform.courses.fixtures import make_assignment, submit
 
     sync_only(tmp_path, "relu")
     relu = Exercise.objects.get(slug="relu")
     course = services.course_create(title="Deep learning 101", created_by=instructor)
     Membership.objects.create(course=course, user=student)
-    now = timezone.now()
-    assignment = services.assignment_create(
-        course=course,
-        title="Week 1",
-        opens_at=now - timedelta(days=1),
-        due_at=now + timedelta(days=6),
-        items=[services.ItemSpec(points=10, exercise=relu)],
-    )
-    submission = submission_create(user=student, exercise=relu, source=WRONG_RELU, assignment=assignment)
-    verdict = grade(load_cached(relu.bundle_path), WRONG_RELU, zygote=zygote)
-    submission_record_verdict(submission_id=submission.pk, verdict=verdict)
+    assignment = make_assignment(course, [relu])
+    submit(student, relu, WRONG_RELU, assignment, zygote=zygote)
     return course, assignment
 
 

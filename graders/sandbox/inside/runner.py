@@ -470,15 +470,10 @@ def _describe(source: str, exc: BaseException):
     return _phrase("exception_at", error=message, where=where) if where else message
 
 
-def _described(source: str, exc: BaseException) -> dict:
+def _exception_fields(source: str, exc: BaseException) -> dict:
     """Frame fields for an exception raised by the student's code."""
     described = _describe(source, exc)
-    if isinstance(described, str):
-        return {"message": described}
-    where = "; ".join(
-        "line {line}, in {function}: {source}".format(**line["args"]) for line in described["args"]["where"]
-    )
-    return {"message": f"{described['args']['error']} (at {where})", "phrase": described}
+    return {"message": described} if isinstance(described, str) else {"phrase": described}
 
 
 def _make_import(real_import):
@@ -492,9 +487,9 @@ def _make_import(real_import):
     return guarded_import
 
 
-def _load_error(result_fd: int, kind: str, message: str, phrase: dict) -> None:
-    """The file could not run; ``message`` is a plain-text fallback, the trusted side prefers ``phrase``."""
-    _send_frame(result_fd, {"type": "load_error", "kind": kind, "message": message, "phrase": phrase})
+def _load_error(result_fd: int, kind: str, phrase: dict) -> None:
+    """The file could not run; the trusted side renders ``phrase`` (graders/feedback.py)."""
+    _send_frame(result_fd, {"type": "load_error", "kind": kind, "phrase": phrase})
 
 
 def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
@@ -508,10 +503,10 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
     except SyntaxError as exc:
         detail = exc.msg + (f": {exc.text.strip()}" if exc.text else "")
         phrase = _phrase("syntax_error_at", line=str(exc.lineno), detail=detail) if exc.lineno else None
-        _load_error(result_fd, "syntax", f"SyntaxError: {detail}", phrase or _phrase("syntax_error", detail=detail))
+        _load_error(result_fd, "syntax", phrase or _phrase("syntax_error", detail=detail))
         return
     except (ValueError, MemoryError, RecursionError) as exc:
-        _load_error(result_fd, "syntax", str(exc), _phrase("cannot_compile", detail=str(exc)))
+        _load_error(result_fd, "syntax", _phrase("cannot_compile", detail=str(exc)))
         return
 
     builtins.__import__ = _make_import(builtins.__import__)
@@ -519,20 +514,18 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
     try:
         exec(code, namespace)
     except ForbiddenImport as exc:
-        _load_error(result_fd, "forbidden", str(exc), exc.phrase)
+        _load_error(result_fd, "forbidden", exc.phrase)
         return
     except MemoryError:
-        _load_error(result_fd, "memory", "MemoryError while loading your file", _phrase("memory_error_loading"))
+        _load_error(result_fd, "memory", _phrase("memory_error_loading"))
         return
     except BaseException as exc:
-        fallback = "Your file raised while loading: " + _described(source, exc)["message"]
-        _load_error(result_fd, "exception", fallback, _phrase("raised_while_loading", error=_describe(source, exc)))
+        _load_error(result_fd, "exception", _phrase("raised_while_loading", error=_describe(source, exc)))
         return
     function = namespace.get(function_name)
     if not callable(function):
         code = "not_a_function" if function_name in namespace else "not_defined"
-        fallback = f"`{function_name}` is not {'a function' if code == 'not_a_function' else 'defined'} in your file"
-        _load_error(result_fd, "missing_function", fallback, _phrase(code, function=function_name))
+        _load_error(result_fd, "missing_function", _phrase(code, function=function_name))
         return
     _send_frame(result_fd, {"type": "loaded", "ms": (time.perf_counter() - started) * 1000})
 
@@ -555,13 +548,13 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
             header["output"] = _encode_output(value, out_blobs)
             header["mutated"] = not _same(before, (args, kwargs))
         except ForbiddenImport as exc:
-            header.update(status="forbidden", message=str(exc), phrase=exc.phrase, ms=(time.perf_counter() - t0) * 1000)
+            header.update(status="forbidden", phrase=exc.phrase, ms=(time.perf_counter() - t0) * 1000)
         except MemoryError:
             header.update(status="memory", message="", ms=(time.perf_counter() - t0) * 1000)
         except RecursionError as exc:
-            header.update(status="error", **_described(source, exc), ms=(time.perf_counter() - t0) * 1000)
+            header.update(status="error", **_exception_fields(source, exc), ms=(time.perf_counter() - t0) * 1000)
         except BaseException as exc:
-            header.update(status="error", **_described(source, exc), ms=(time.perf_counter() - t0) * 1000)
+            header.update(status="error", **_exception_fields(source, exc), ms=(time.perf_counter() - t0) * 1000)
             out_blobs = []
         _send_frame(result_fd, header, out_blobs)
     _send_frame(result_fd, {"type": "done"})

@@ -136,13 +136,9 @@ def test_exercise_pages_with_a_verdict_in_english(client, student, graded_relu):
 def test_code_that_cannot_run_is_explained_in_the_pages_language(
     client, student, relu_exercise, zygote, source, chinese, english
 ):
-    from graders.bundle import load_cached
-    from graders.engine import grade
-    from submissions.services import submission_create, submission_record_verdict
+    from tests.platform.courses.fixtures import submit
 
-    submission = submission_create(user=student, exercise=relu_exercise, source=source)
-    verdict = grade(load_cached(relu_exercise.bundle_path), source, zygote=zygote)
-    submission_record_verdict(submission_id=submission.pk, verdict=verdict)
+    submission = submit(student, relu_exercise, source, zygote=zygote)
     client.force_login(student)
     zh = page(client, reverse("submissions:panel", args=[submission.pk]), ZH)
     assert chinese in zh and english not in zh
