@@ -17,6 +17,12 @@ from graders.feedback import Argument, Phrase, render, say
 from graders.sandbox.protocol import UnconvertibleOutput
 
 PREVIEW_ELEMENTS = 12
+PREVIEW_CHARS = 2000
+PREVIEW_DEPTH = 3
+PREVIEW_PRINTED_MAX = 400  # elements numpy would print after summarizing
+
+
+WRONG_SHAPE, WRONG_TYPE, NON_FINITE, WRONG_VALUES = "wrong_shape", "wrong_type", "non_finite", "wrong_values"
 
 
 @dataclass(frozen=True)
@@ -24,14 +30,15 @@ class Comparison:
     ok: bool
     phrases: tuple[Phrase, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    kind: str = ""  # what was wrong: WRONG_SHAPE, WRONG_TYPE, NON_FINITE or WRONG_VALUES
 
     @property
     def message(self) -> str:
         return render(self.phrases)
 
 
-def _failed(*phrases: Phrase, details: dict[str, Any] | None = None) -> Comparison:
-    return Comparison(False, phrases, details or {})
+def _failed(kind: str, *phrases: Phrase, details: dict[str, Any] | None = None) -> Comparison:
+    return Comparison(False, phrases, details or {}, kind)
 
 
 def _describe(value: Any) -> Argument:
@@ -55,12 +62,30 @@ def _index(index: tuple[int, ...]) -> str:
 
 
 def preview(value: Any) -> str:
-    """A compact, readable slice of a value for feedback on visible cases."""
+    """A compact, readable slice of a value for feedback on visible cases, at most PREVIEW_CHARS long.
+
+    The work is bounded too: the value may be anything a student returned (deep lists of arrays
+    with many small axes, which numpy's own summarizing cannot shorten)."""
+    text = _preview(value, 0)
+    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
+
+
+def _preview(value: Any, depth: int) -> str:
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(preview(item) for item in value[:4]) + (", ..." if len(value) > 4 else "") + "]"
+        if depth >= PREVIEW_DEPTH:
+            return "[...]"
+        items = ", ".join(_preview(item, depth + 1) for item in value[:4])
+        return "[" + items + (", ..." if len(value) > 4 else "") + "]"
     if isinstance(value, np.ndarray):
         with np.printoptions(precision=4, suppress=True, threshold=PREVIEW_ELEMENTS, edgeitems=2, linewidth=100):
-            return np.array2string(value, separator=", ")
+            # numpy summarizes only axes longer than 2 * edgeitems: count what it would print first
+            printed = 1
+            for dim in value.shape:
+                printed *= min(dim, 5)
+            if printed <= PREVIEW_PRINTED_MAX:
+                return np.array2string(value, separator=", ")
+            head = np.array2string(value.flat[:PREVIEW_ELEMENTS], separator=", ")
+            return f"array of shape {_shape(value.shape)}, first values {head[:-1]}, ...]"
     return repr(value)[:200]
 
 
@@ -73,10 +98,11 @@ def compare(got: Any, want: Any, *, rtol: float, atol: float, item: str = "") ->
     if isinstance(want, (list, tuple)):
         if not isinstance(got, (list, tuple)):
             return _failed(
-                say("wrong_sequence", item=item, kind=type(want).__name__, count=str(len(want)), got=_describe(got))
+                WRONG_TYPE,
+                say("wrong_sequence", item=item, kind=type(want).__name__, count=str(len(want)), got=_describe(got)),
             )
         if len(got) != len(want):
-            return _failed(say("wrong_length", item=item, expected=str(len(want)), got=str(len(got))))
+            return _failed(WRONG_TYPE, say("wrong_length", item=item, expected=str(len(want)), got=str(len(got))))
         for position, (g, w) in enumerate(zip(got, want, strict=False)):
             result = compare(g, w, rtol=rtol, atol=atol, item=f"{item}[{position}]")
             if not result.ok:
@@ -87,11 +113,12 @@ def compare(got: Any, want: Any, *, rtol: float, atol: float, item: str = "") ->
 
 def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, item: str) -> Comparison:
     if not isinstance(got, np.ndarray):
-        return _failed(say("wrong_type", item=item, expected=_describe(want), got=_describe(got)))
+        return _failed(WRONG_TYPE, say("wrong_type", item=item, expected=_describe(want), got=_describe(got)))
     if got.dtype.kind == "c":
-        return _failed(say("complex_values", item=item))
+        return _failed(WRONG_TYPE, say("complex_values", item=item))
     if got.shape != want.shape:
         return _failed(
+            WRONG_SHAPE,
             say("wrong_shape", item=item, expected=_shape(want.shape), got=_shape(got.shape)),
             details={"expected_shape": list(want.shape), "got_shape": list(got.shape)},
         )
@@ -102,6 +129,7 @@ def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, item
     if bad_nan.any():
         first = tuple(np.argwhere(bad_nan)[0])
         return _failed(
+            NON_FINITE,
             say(
                 "unexpected_nan",
                 item=item,
@@ -161,6 +189,7 @@ def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, item
     if nonzero.any():
         phrases.append(say("largest_relative_error", relative=fmt(float(np.max(relative)))))
     return _failed(
+        NON_FINITE if not np.isfinite(got[worst]) else WRONG_VALUES,
         *phrases,
         details={
             "off": count,

@@ -1,8 +1,24 @@
-"""Grade one submission: run the student's code in the sandbox, compare on the trusted side, return a Verdict."""
+"""Grade one submission: run the student's code in the sandbox, judge on the trusted side, return a Verdict.
+
+The trust rule: nothing the student's process writes decides a grade, a time or a check, and
+nothing produced by a process that saw hidden inputs reaches the student except the trusted
+side's own fixed wording. So:
+- the visible cases run in one child and the hidden cases in another; everything the student can
+  read in detail (messages, previews, durations, a file that cannot load) comes from the child
+  that never held a hidden input;
+- a hidden case's result is its status and one sentence chosen here from what the trusted side
+  observed (wrong shape, wrong values, input modified, an exception's type from a fixed list...);
+- the trusted side compares outputs, checks the inputs the child sends back against what it
+  sent, applies the floating-point rule to the events the child reports, and keeps the clock;
+- one time budget and one byte budget cover the whole submission (graders/sandbox/zygote.py).
+"""
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
+import inspect
+import json
 import time
 from typing import Any
 
@@ -10,11 +26,13 @@ import numpy as np
 
 from graders.bundle import Bundle, copy_inputs, normalize_output
 from graders.cases import Case, MistakeVariant
-from graders.compare import compare, matches, preview
+from graders.compare import NON_FINITE, WRONG_SHAPE, WRONG_TYPE, compare, matches, preview
 from graders.feedback import Phrase, render, say
-from graders.sandbox import CaseRun, RunResult, Zygote
+from graders.sandbox import Budget, CaseRun, RunResult, Zygote
 from graders.verdict import (
+    ERROR,
     FAIL,
+    FORBIDDEN,
     GRADED,
     MEMORY,
     NOT_GRADABLE,
@@ -25,102 +43,111 @@ from graders.verdict import (
     Verdict,
 )
 
+FORBIDDEN_FP_EVENTS = ("overflow", "divide", "invalid")
+# Exception names a hidden case may report: the built-in ones and NumPy's, never a name the
+# student's code made up (a class name can carry data).
+KNOWN_EXCEPTIONS = frozenset(
+    name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+) | {"AxisError", "LinAlgError", "ComplexWarning"}
+MAX_VERDICT_BYTES = 256 << 10
+
 
 def grade(bundle: Bundle, source: str, *, zygote: Zygote) -> Verdict:
-    """Grade ``source`` against ``bundle``. Raises SandboxUnavailable when the platform fails.
-
-    Hidden inputs must never reach the student, yet a child that held them could smuggle them
-    into anything shown for a visible case (an error message, returned values, a load error).
-    So everything the student reads comes from a child that never saw hidden inputs: all cases
-    run in one child, and when that verdict would show the student anything but passes (a
-    failed visible case, a file that cannot run), the visible cases run again in a clean child
-    and their results replace the first ones. Hidden cases only ever report their status.
-    """
+    """Grade ``source`` against ``bundle``. Raises SandboxUnavailable when the platform fails."""
     started = time.perf_counter()
+    budget = Budget(bundle.limits)
     cases = bundle.cases
-    everything = _run(bundle, source, zygote, range(len(cases)))
-    verdict = verdict_from_run(bundle, everything)
-    shows_details = verdict.outcome != GRADED or any(not c.passed for c in verdict.cases if not c.hidden)
+    runs: list[CaseRun | None] = [None] * len(cases)
     visible = [i for i, case in enumerate(cases) if not case.hidden]
-    if shows_details and visible and len(visible) < len(cases):
-        clean = _run(bundle, source, zygote, visible)
-        if clean.load_status:
-            verdict = verdict_from_run(bundle, clean)
+    hidden = [i for i, case in enumerate(cases) if case.hidden]
+    if visible:
+        shown = _run(bundle, source, zygote, visible, budget)
+        if shown.load_status:
+            return _with_time(_not_gradable(bundle, shown.load_status, shown.load_message, shown.load_phrases), started)
+        _place(runs, visible, shown)
+    if hidden:
+        secret = _run(bundle, source, zygote, hidden, budget)
+        if secret.load_status:
+            if not visible:
+                phrase = _status_phrase(secret.load_status, bundle, None)
+                return _with_time(_not_gradable(bundle, secret.load_status, render([phrase]), (phrase,)), started)
+            phrase = say("hidden_load_failed", status=_status_phrase(secret.load_status, bundle, None))
+            for index in hidden:
+                runs[index] = CaseRun(
+                    index=index, status=secret.load_status, message=render([phrase]), phrases=(phrase,)
+                )
         else:
-            if everything.load_status:  # loaded this time: the hidden cases still need results
-                everything = _run(bundle, source, zygote, [i for i in range(len(cases)) if i not in visible])
-            for index in visible:
-                everything.cases[index] = clean.cases[index]
-            verdict = verdict_from_run(bundle, everything)
-    return Verdict(**{**verdict.__dict__, "elapsed_ms": (time.perf_counter() - started) * 1000})
+            _place(runs, hidden, secret)
+    return _with_time(verdict_from_runs(bundle, runs), started)
 
 
-def _run(bundle: Bundle, source: str, zygote: Zygote, indices) -> RunResult:
-    """Run the cases at ``indices`` in one child; results land at their case index."""
-    indices = list(indices)
+def _run(bundle: Bundle, source: str, zygote: Zygote, indices: list[int], budget: Budget) -> RunResult:
     cases = bundle.cases
-    run = zygote.run(source, bundle.function, [(cases[i].args, cases[i].kwargs) for i in indices], bundle.limits)
-    placed: list[CaseRun | None] = [None] * len(cases)
-    for index, case_run in zip(indices, run.cases, strict=False):  # a forger may send extra frames
-        case_run.index = index
-        placed[index] = case_run
-    return dataclasses.replace(run, cases=placed)
+    return zygote.run(
+        source, bundle.function, [(cases[i].args, cases[i].kwargs) for i in indices], bundle.limits, budget
+    )
 
 
-def verdict_from_run(bundle: Bundle, run: RunResult) -> Verdict:
+def _place(runs: list[CaseRun | None], indices: list[int], run: RunResult) -> None:
+    for index, case_run in zip(indices, run.cases, strict=False):
+        runs[index] = dataclasses.replace(case_run, index=index)
+
+
+def _with_time(verdict: Verdict, started: float) -> Verdict:
+    return _fit(dataclasses.replace(verdict, elapsed_ms=round((time.perf_counter() - started) * 1000, 1)))
+
+
+def _not_gradable(bundle: Bundle, status: str, message: str, phrases: tuple[Phrase, ...]) -> Verdict:
+    if not message:
+        phrases = (_status_phrase(status, bundle, None),)
+        message = render(phrases)
+    return Verdict(
+        outcome=NOT_GRADABLE,
+        score=0.0,
+        passed=0,
+        total=len(bundle.cases),
+        cases=tuple(
+            CaseResult(name=case.name, status=status, hidden=case.hidden, weight=case.weight) for case in bundle.cases
+        ),
+        message=message,
+        phrases=phrases,
+        **_common(bundle),
+    )
+
+
+def _common(bundle: Bundle) -> dict[str, Any]:
+    return {
+        "exercise": bundle.slug,
+        "bundle_hash": bundle.content_hash,
+        "tolerance": {"rtol": bundle.rtol, "atol": bundle.atol},
+    }
+
+
+def verdict_from_runs(bundle: Bundle, runs: list[CaseRun | None]) -> Verdict:
     cases = bundle.cases
-    tolerance = {"rtol": bundle.rtol, "atol": bundle.atol}
-    common = {"exercise": bundle.slug, "bundle_hash": bundle.content_hash, "tolerance": tolerance}
-    if run.load_status:
-        if run.load_message:
-            message, phrases = run.load_message, run.load_phrases
-        else:
-            phrases = (_status_phrase(run.load_status, bundle, None),)
-            message = render(phrases)
-        results = tuple(
-            CaseResult(name=case.name, status=run.load_status, hidden=case.hidden, weight=case.weight) for case in cases
-        )
-        return Verdict(
-            outcome=NOT_GRADABLE,
-            score=0.0,
-            passed=0,
-            total=len(cases),
-            cases=results,
-            message=message,
-            phrases=phrases,
-            **common,
-        )
-
     results: list[CaseResult] = []
     failed_outputs: list[tuple[int, Any]] = []
     for index, case in enumerate(cases):
-        case_run = (
-            run.cases[index]
-            if index < len(run.cases)
-            else CaseRun(index=index, status="error", message="Not run", phrases=(say("not_run"),))
-        )
-        result, wrong_values = _case_result(bundle, case, bundle.expected[index], case_run)
+        run = runs[index] or CaseRun(index=index, status=ERROR, message="Not run", phrases=(say("not_run"),))
+        result, wrong_values = _case_result(bundle, case, bundle.expected[index], run)
         if wrong_values:  # only a wrong value can match a known wrong version (not a mutation or a warning)
-            failed_outputs.append((index, case_run.output))
+            failed_outputs.append((index, run.output))
         results.append(result)
 
     found = _detect_mistakes(bundle, failed_outputs)
     if found:
         by_case = {index: variant.key for variant, indices in found for index in indices}
-        results = [
-            CaseResult(**{**r.__dict__, "mistake": by_case[i]}) if i in by_case else r for i, r in enumerate(results)
-        ]
+        results = [dataclasses.replace(r, mistake=by_case[i]) if i in by_case else r for i, r in enumerate(results)]
     total_weight = sum(case.weight for case in cases) or 1.0
     score = sum(case.weight for case, r in zip(cases, results, strict=False) if r.passed) / total_weight
-    passed = sum(r.passed for r in results)
     return Verdict(
         outcome=GRADED,
         score=round(min(1.0, max(0.0, score)), 6),
-        passed=passed,
+        passed=sum(r.passed for r in results),
         total=len(cases),
         cases=tuple(results),
         mistakes=tuple(Mistake(key=v.key, message=v.message, message_zh=v.message_zh) for v, _ in found),
-        **common,
+        **_common(bundle),
     )
 
 
@@ -134,42 +161,122 @@ def _status_phrase(status: str, bundle: Bundle, case: Case | None) -> Phrase:
     return say("code_failed" + suffix, **where)
 
 
-def _failed_case(phrase: Phrase, **fields: Any) -> CaseResult:
-    return CaseResult(status=FAIL, message=render([phrase]), phrases=(phrase,), **fields)
+# Phrases the trusted side builds without any data from the child: a hidden case may show them.
+SAFE_FOR_HIDDEN = frozenset(
+    {"time_limit_in_case", "memory_limit_in_case", "budget_spent", "budget_not_run", "hidden_load_failed"}
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Judgement:
+    status: str
+    phrases: tuple[Phrase, ...] = ()  # what a visible case says (may quote the student's own error)
+    hidden_phrase: Phrase | None = None  # what a hidden case says: trusted wording only
+    message: str = ""  # a visible case's message when the child sent plain text instead of phrases
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
+    wrong_values: bool = False
+
+
+def _judge(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> _Judgement:
+    if run.status != "ok":
+        if run.status in (TIMEOUT, MEMORY) and not run.budget_spent:
+            phrases: tuple[Phrase, ...] = (_status_phrase(run.status, bundle, case),)
+        elif run.phrases or run.message:
+            phrases = run.phrases
+        else:
+            phrases = (_status_phrase(run.status, bundle, case),)
+        if phrases and all(phrase.code in SAFE_FOR_HIDDEN for phrase in phrases):
+            hidden = phrases[0]
+        elif run.status == FORBIDDEN:
+            hidden = say("hidden_forbidden")
+        elif run.error_type:
+            hidden = say(
+                "hidden_exception", error=run.error_type if run.error_type in KNOWN_EXCEPTIONS else say("an_exception")
+            )
+        else:
+            hidden = say("hidden_failed")
+        return _Judgement(run.status, phrases, hidden, message="" if phrases else run.message)
+    rtol, atol = bundle.tolerance_for(case)
+    comparison = compare(run.output, expected, rtol=rtol, atol=atol)
+    if not comparison.ok:
+        hidden_code = {
+            WRONG_SHAPE: "hidden_wrong_shape",
+            WRONG_TYPE: "hidden_wrong_type",
+            NON_FINITE: "hidden_non_finite",
+        }.get(comparison.kind, "hidden_wrong_values")
+        return _Judgement(
+            FAIL, comparison.phrases, say(hidden_code), details=dict(comparison.details), wrong_values=True
+        )
+    if not _unchanged(case, run.after):
+        return _Judgement(FAIL, (say("mutated_inputs"),), say("hidden_mutated"))
+    forbidden = [event for event in FORBIDDEN_FP_EVENTS if event in run.fp_events]
+    if bundle.forbid_fp_warnings and forbidden:
+        events = tuple(say(f"fp_{event}") for event in forbidden)
+        return _Judgement(FAIL, (say("fp_events", events=events),), say("hidden_fp_events", events=events))
+    return _Judgement(PASS)
 
 
 def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tuple[CaseResult, bool]:
     """Return the case's result and whether it failed on its values."""
-    base = {"name": case.name, "hidden": case.hidden, "weight": case.weight, "duration_ms": round(run.ms, 3)}
-    if run.status != "ok":
-        if run.status in (TIMEOUT, MEMORY) or not run.message:
-            phrases: tuple[Phrase, ...] = (_status_phrase(run.status, bundle, case),)
-            message = render(phrases)
-        else:
-            message, phrases = run.message, run.phrases
-        return CaseResult(status=run.status, message=message, phrases=phrases, **base), False
-    rtol, atol = bundle.tolerance_for(case)
-    comparison = compare(run.output, expected, rtol=rtol, atol=atol)
-    details: dict[str, Any] = {}
-    if not case.hidden:
-        details = {
-            "description": case.description,
-            "description_zh": case.description_zh,
-            "inputs": _input_previews(bundle, case),
-            "expected": _expected_preview(bundle, case, expected),
-            # A passing case shows no got-vs-expected, so skip formatting it (most of the engine's own cost).
-            "got": "" if comparison.ok else preview(run.output),
-            **comparison.details,
-        }
-    if not comparison.ok:
-        return CaseResult(
-            status=FAIL, message=comparison.message, phrases=comparison.phrases, details=details, **base
-        ), True
-    if run.mutated:
-        return _failed_case(say("mutated_inputs"), details=details, **base), False
-    if bundle.forbid_fp_warnings and run.warnings:
-        return _failed_case(say("numpy_warned", warnings="; ".join(run.warnings)), details=details, **base), False
-    return CaseResult(status=PASS, details=details, **base), False
+    judged = _judge(bundle, case, expected, run)
+    base = {"name": case.name, "weight": case.weight, "status": judged.status}
+    if case.hidden:
+        phrases = (judged.hidden_phrase,) if judged.hidden_phrase else ()
+        return CaseResult(hidden=True, message=render(phrases), phrases=phrases, **base), judged.wrong_values
+    details = {
+        "description": case.description,
+        "description_zh": case.description_zh,
+        "inputs": _input_previews(bundle, case),
+        "expected": _expected_preview(bundle, case, expected),
+        # A passing case shows no got-vs-expected, so skip formatting it (most of the engine's own cost).
+        "got": preview(run.output) if judged.status == FAIL and run.status == "ok" else "",
+        **judged.details,
+    }
+    message = render(judged.phrases) if judged.phrases else judged.message
+    return (
+        CaseResult(message=message, phrases=judged.phrases, details=details, duration_ms=run.ms, **base),
+        judged.wrong_values,
+    )
+
+
+def _unchanged(case: Case, after: Any) -> bool:
+    """Whether the inputs the child sent back after the call equal the ones it was given."""
+    if not isinstance(after, tuple) or len(after) != 2:
+        return False
+    return _same(tuple(case.args), after[0]) and _same(tuple(case.kwargs.values()), after[1])
+
+
+def _same(original: Any, after: Any) -> bool:
+    if isinstance(original, np.ndarray):
+        return (
+            isinstance(after, np.ndarray)
+            and after.shape == original.shape
+            and after.dtype == original.dtype
+            and bool(np.array_equal(after, original, equal_nan=original.dtype.kind in "fc"))
+        )
+    if isinstance(original, (list, tuple)):
+        return (
+            type(after) is type(original)
+            and len(after) == len(original)
+            and all(_same(o, a) for o, a in zip(original, after, strict=True))
+        )
+    return True  # numbers and strings cannot change in place
+
+
+def _fit(verdict: Verdict) -> Verdict:
+    """Keep a stored verdict small whatever the student returned: previews go first, then details."""
+    if len(json.dumps(verdict.to_dict())) <= MAX_VERDICT_BYTES:
+        return verdict
+    for keep in (("description", "description_zh", "inputs", "expected"), ()):
+        cases = tuple(
+            dataclasses.replace(case, details={k: v for k, v in case.details.items() if k in keep})
+            for case in verdict.cases
+        )
+        verdict = dataclasses.replace(verdict, cases=cases)
+        if len(json.dumps(verdict.to_dict())) <= MAX_VERDICT_BYTES:
+            return verdict
+    cases = tuple(dataclasses.replace(case, message=case.message[:200], phrases=()) for case in verdict.cases)
+    return dataclasses.replace(verdict, cases=cases, message=verdict.message[:2000], phrases=())
 
 
 _PREVIEWS: dict[tuple[str, str, str], Any] = {}
@@ -201,8 +308,6 @@ def _make_input_previews(bundle: Bundle, case: Case) -> dict[str, str]:
 
 
 def _parameter_names(bundle: Bundle) -> list[str]:
-    import inspect
-
     try:
         return list(inspect.signature(bundle.reference).parameters)
     except (TypeError, ValueError):

@@ -54,6 +54,36 @@ PHRASES: dict[str, str] = {
         "NumPy warned during this case ({warnings}); the exercise asks for a version that never overflows or "
         "divides by zero"
     ),
+    "fp_events": gettext_noop(
+        "NumPy reported {events} during this case: the exercise asks for a version that never overflows, divides "
+        "by zero or makes invalid values (np.seterr and np.errstate do not hide it from the grader)"
+    ),
+    "fp_overflow": gettext_noop("an overflow"),
+    "fp_divide": gettext_noop("a division by zero"),
+    "fp_invalid": gettext_noop("an invalid value"),
+    "budget_spent": gettext_noop(
+        "The submission's time budget of {seconds} s (all cases together) ran out during this case"
+    ),
+    "budget_not_run": gettext_noop(
+        "Not run: the submission's time budget of {seconds} s (all cases together) was used up"
+    ),
+    # Hidden cases: only the trusted side's own wording, never anything the student's process wrote.
+    "hidden_wrong_values": gettext_noop("Wrong values (hidden case: its inputs and expected values are not shown)"),
+    "hidden_wrong_shape": gettext_noop("Wrong shape (hidden case: its inputs and expected values are not shown)"),
+    "hidden_wrong_type": gettext_noop(
+        "Wrong kind of result, for example a list where an array was expected (hidden case)"
+    ),
+    "hidden_non_finite": gettext_noop("NaN or infinity where a finite value was expected (hidden case)"),
+    "hidden_mutated": gettext_noop("Your function changed its input arrays or lists (hidden case)"),
+    "hidden_fp_events": gettext_noop("NumPy reported {events}, which the exercise forbids (hidden case)"),
+    "hidden_exception": gettext_noop("Your code raised {error} (hidden case: the message is not shown)"),
+    "hidden_failed": gettext_noop("Your code failed (hidden case: details are not shown)"),
+    "hidden_forbidden": gettext_noop("Your code did something the sandbox refuses (hidden case)"),
+    "hidden_load_failed": gettext_noop(
+        "Your file failed to load when it was run with the hidden cases ({status}), although it loaded with the "
+        "visible ones"
+    ),
+    "an_exception": gettext_noop("an exception"),
     "time_limit": gettext_noop("Time limit of {seconds} s exceeded"),
     "time_limit_in_case": gettext_noop("Time limit of {seconds} s exceeded in case {case}"),
     "memory_limit": gettext_noop("Memory limit of {mib} MiB exceeded"),

@@ -5,6 +5,6 @@ to grade if ``confinement_selftest(zygote)`` returns any problem. See docs/sandb
 """
 
 from graders.sandbox.selftest import confinement_selftest
-from graders.sandbox.zygote import CaseRun, Limits, RunResult, SandboxUnavailable, Zygote
+from graders.sandbox.zygote import Budget, CaseRun, Limits, RunResult, SandboxUnavailable, Zygote
 
-__all__ = ["CaseRun", "Limits", "RunResult", "SandboxUnavailable", "Zygote", "confinement_selftest"]
+__all__ = ["Budget", "CaseRun", "Limits", "RunResult", "SandboxUnavailable", "Zygote", "confinement_selftest"]

@@ -33,12 +33,15 @@ from pathlib import Path
 
 import numpy
 
+from graders.sandbox import seccomp as seccomp_filter
+
 INSIDE = Path(__file__).resolve().parent / "inside"
 RUNNER = INSIDE / "runner.py"
 SANDBOX_UID = 65534  # the uid seen inside a user namespace
 TMPFS_BYTES = 16 << 20
 PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")  # hosts set these to keep OpenBLAS correct
-# Dedicated host uids for zygotes when the worker runs as root; one per live zygote on the host.
+# Dedicated host uids when the worker runs as root: a pair per live zygote on the host, one for the
+# zygote and one for its jobs' children, so that a child can never signal its zygote.
 SLOT_UID_BASE = int(os.environ.get("DLGRADE_SANDBOX_UID_BASE", "64000"))
 SLOT_UID_COUNT = int(os.environ.get("DLGRADE_SANDBOX_UID_COUNT", "1000"))
 MODES = ("auto", "bwrap", "plain")
@@ -52,7 +55,8 @@ class Plan:
     env: dict[str, str]
     layers: tuple[str, ...]
     mode: str  # bwrap | plain
-    uid: int | None  # dedicated host uid the runner drops to (root workers only)
+    uid: int | None  # dedicated host uid the zygote drops to (root workers only)
+    child_uid: int | None  # and the uid of each job's child
     cwd: str
 
 
@@ -108,15 +112,17 @@ def _privileged() -> bool:
 
 
 class SlotUid:
-    """A host uid reserved for one zygote with an flock held for its lifetime."""
+    """A pair of host uids reserved for one zygote (``uid``) and its children (``child_uid``), with an
+    flock held for the zygote's lifetime."""
 
     def __init__(self, uid: int, fd: int) -> None:
         self.uid = uid
+        self.child_uid = uid + 1
         self._fd = fd
 
     @classmethod
     def acquire(cls) -> SlotUid | None:
-        """Reserve a free slot uid (needs CAP_SETUID/CAP_SETGID; None otherwise or when all are taken)."""
+        """Reserve a free pair (needs CAP_SETUID/CAP_SETGID; None otherwise or when all are taken)."""
         if not _can_switch_uid() or SLOT_UID_COUNT <= 0:
             return None
         folder = Path(tempfile.gettempdir()) / "dlgrade-sandbox-slots"
@@ -125,7 +131,7 @@ class SlotUid:
         info = os.lstat(folder)
         if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
             raise RuntimeError(f"{folder} is not a private directory owned by this user")
-        for uid in range(SLOT_UID_BASE, SLOT_UID_BASE + SLOT_UID_COUNT):
+        for uid in range(SLOT_UID_BASE, SLOT_UID_BASE + SLOT_UID_COUNT - 1, 2):
             fd = os.open(folder / str(uid), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -213,24 +219,39 @@ def resolve_isolation(isolation: str | None) -> str:
     return isolation
 
 
-def plan(control_fd: int, isolation: str | None = "auto", *, uid: int | None = None, seccomp: bool = True) -> Plan:
-    """The command starting a zygote that talks over ``control_fd`` (``uid``: a reserved slot uid).
+def _runner_options(files: str, uid: int | None, child_uid: int | None, seccomp: bool) -> str:
+    chosen = seccomp_filter.for_this_host(files) if seccomp else None
+    options = {
+        "files": files,
+        "uid": uid,
+        "child_uid": child_uid if uid is not None else None,
+        "seccomp": chosen.to_option() if chosen else None,
+    }
+    return json.dumps(options)
+
+
+def _uid_layer(uid: int | None, child_uid: int | None) -> list[str]:
+    if uid is None:
+        return []
+    return [f"dedicated uids: zygote {uid}, jobs {child_uid} (a job cannot signal its zygote)"]
+
+
+def plan(control_fd: int, isolation: str | None = "auto", *, slot: SlotUid | None = None, seccomp: bool = True) -> Plan:
+    """The command starting a zygote that talks over ``control_fd`` (``slot``: reserved slot uids).
 
     ``seccomp=False`` exists to prove that the self-test notices a missing layer; never in production.
     """
     mode = resolve_isolation(isolation)
     env = _environment()
     python = _interpreter()
-    if uid is not None and not _can_switch_uid():
-        uid = None
+    uid, child_uid = (slot.uid, slot.child_uid) if slot is not None and _can_switch_uid() else (None, None)
     if mode == "plain":
         site = str(Path(numpy.__file__).resolve().parent.parent)
-        options = {"files": "none", "uid": uid, "seccomp": seccomp}
-        command = [str(python), "-I", "-S", str(RUNNER), str(control_fd), site, json.dumps(options)]
+        options = _runner_options("none", uid, child_uid, seccomp)
+        command = [str(python), "-I", "-S", str(RUNNER), str(control_fd), site, options]
         layers = ["plain process (no namespaces)", "cleared environment", "no file access after start-up (seccomp)"]
-        if uid is not None:
-            layers.append(f"dedicated uid {uid}")
-        return Plan(command, env, tuple(layers), mode, uid, "/")
+        layers += _uid_layer(uid, child_uid)
+        return Plan(command, env, tuple(layers), mode, uid, child_uid, "/")
 
     # Root without a free slot uid (or where privileged bwrap fails) uses a user namespace instead.
     privileged = uid is not None and _privileged() and _bwrap_probe(True)
@@ -257,8 +278,10 @@ def plan(control_fd: int, isolation: str | None = "auto", *, uid: int | None = N
         args += ["--ro-bind", str(path), f"/opt/site/{path.name}"]
     for name, value in env.items():
         args += ["--setenv", name, value]
-    options = {"files": "readonly", "uid": uid if privileged else None, "seccomp": seccomp}
-    args += ["--", str(python), "-I", "-S", "/opt/dlgrade/runner.py", str(control_fd), "/opt/site", json.dumps(options)]
+    if not privileged:
+        uid = child_uid = None
+    options = _runner_options("readonly", uid, child_uid, seccomp)
+    args += ["--", str(python), "-I", "-S", "/opt/dlgrade/runner.py", str(control_fd), "/opt/site", options]
     layers = [
         "bwrap: pid, net, ipc, uts, mount namespaces" + ("" if privileged else ", user namespace (uid 65534)"),
         "minimal read-only binds (no /proc, /run, /etc, host /tmp or app folder)",
@@ -266,14 +289,5 @@ def plan(control_fd: int, isolation: str | None = "auto", *, uid: int | None = N
         "cleared environment",
         "new session",
     ]
-    if privileged:
-        layers.append(f"dedicated uid {uid}")
-    return Plan(args, env, tuple(layers), mode, uid if privileged else None, "/")
-
-
-def zygote_command(
-    control_fd: int, isolation: str | None = "auto"
-) -> tuple[list[str], dict[str, str], tuple[str, ...]]:
-    """Compatibility wrapper: the command of a zygote without a slot uid (non-root workers)."""
-    chosen = plan(control_fd, isolation)
-    return chosen.command, chosen.env, chosen.layers
+    layers += _uid_layer(uid, child_uid)
+    return Plan(args, env, tuple(layers), mode, uid, child_uid, "/")

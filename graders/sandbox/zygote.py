@@ -1,8 +1,11 @@
-"""Trusted side of the sandbox: start a warm zygote, run one submission's cases in a forked child.
+"""Trusted side of the sandbox: start a warm zygote, run one submission's cases in forked children.
 
-The trusted side never runs student code and never trusts what comes back: it enforces the wall
-clock per case, caps printed output and result bytes, and attributes every way a child can end
-(timeout, memory, crash, early exit, malformed data) to the case that was running.
+The child owns its result pipe, so nothing it writes is believed: every frame is validated
+(protocol.py) and carries data only. The trusted side keeps the clock (each case's window, the
+submission's time budget, every duration shown), caps printed output and result bytes per
+submission, and attributes every way a child can end (timeout, memory, crash, early exit,
+malformed data) to the case that was running. Whatever a child sends, the job ends, the child is
+killed, and the zygote is ready for the next job (or restarted).
 """
 
 from __future__ import annotations
@@ -20,10 +23,18 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from graders.feedback import Phrase, phrase_from_untrusted, render, say
+from graders.feedback import Phrase, render, say
 from graders.sandbox import launch
 from graders.sandbox.cgroups import Cgroups
-from graders.sandbox.protocol import FrameReader, ProtocolError, decode_output, encode_frame, encode_value
+from graders.sandbox.protocol import (
+    FrameReader,
+    ProtocolError,
+    ResultFrame,
+    encode_frame,
+    encode_value,
+    read_load_error,
+    read_result,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +47,14 @@ ADDRESS_SPACE_BASELINE = 320 << 20
 # copy-on-write copies of zygote pages, the private /tmp and Python's own allocations.
 CGROUP_HEADROOM = 96 << 20
 PIDS_MAX = 64  # bwrap (2), the zygote, the child, its threads
-NPROC_LIMIT = 24  # per dedicated uid: the zygote, the child and its threads
-EXIT_SETUP_FAILED = 71  # runner.py: the child could not confine itself
+NPROC_LIMIT = 24  # per dedicated uid: the child and its threads
+EXIT_SETUP_FAILED = 71  # runner.py: the child could not confine itself (the platform's failure)
+EXIT_RUNNER_BROKEN = 70  # runner.py: the runner failed after student code ran (the student's doing)
+# The first case's window also covers reading the job and running the file's top level.
+LOAD_ALLOWANCE_S = 0.5
+# A submission's wall-time budget over all its cases and children, as a multiple of the case limit.
+BUDGET_FACTOR = 3.0
+KILL_GRACE_S = 10.0  # a child the zygote was told to kill and that has not exited by then: zygote broken
 
 
 class SandboxUnavailable(Exception):
@@ -46,10 +63,29 @@ class SandboxUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    time_s: float = 2.0
+    time_s: float = 2.0  # per case
     memory_mib: int = 256
-    output_bytes: int = 64 * 1024
-    result_bytes: int = 64 << 20
+    output_bytes: int = 64 * 1024  # printed output, per submission
+    result_bytes: int = 64 << 20  # returned data, per submission
+    budget_s: float = 0.0  # the submission's wall time over all cases; 0: BUDGET_FACTOR x time_s
+
+    @property
+    def submission_budget_s(self) -> float:
+        return self.budget_s or BUDGET_FACTOR * self.time_s
+
+
+class Budget:
+    """What one submission may still spend over all its children: wall time, result and output bytes."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.seconds = limits.submission_budget_s
+        self.deadline = time.monotonic() + self.seconds
+        self.result_bytes = limits.result_bytes
+        self.printed_bytes = limits.output_bytes
+
+    @property
+    def spent(self) -> bool:
+        return time.monotonic() >= self.deadline
 
 
 @dataclass
@@ -61,9 +97,11 @@ class CaseRun:
     message: str = ""
     phrases: tuple[Phrase, ...] = ()  # the message as feedback phrases, when it has them
     output: Any = None
-    ms: float = 0.0
-    warnings: tuple[str, ...] = ()
-    mutated: bool = False
+    after: Any = None  # the inputs as the child saw them after the call (checked on the trusted side)
+    fp_events: frozenset[str] = frozenset()
+    error_type: str = ""  # the exception's class name as the child reported it (unchecked text)
+    ms: float = 0.0  # on the trusted side's clock
+    budget_spent: bool = False  # stopped or never started because the submission's budget ran out
 
 
 @dataclass
@@ -77,9 +115,11 @@ class RunResult:
 
 @dataclass
 class _Attempt:
-    frames: list[tuple[dict[str, Any], list[bytes]]] = field(default_factory=list)
-    loaded: bool = False
-    kill_reason: str = ""
+    started: float
+    results: list[tuple[ResultFrame, float]] = field(default_factory=list)  # with the trusted arrival time
+    loaded_at: float | None = None
+    load_error: Any = None
+    kill_reason: str = ""  # timeout | budget | output | protocol
     kill_message: str = ""
     exit_report: dict[str, Any] = field(default_factory=dict)
     armed: bool = False  # the child confined itself; from here on, what happens is the student's doing
@@ -136,9 +176,7 @@ class Zygote:
         try:
             self._slot = launch.SlotUid.acquire() if self.dedicated_uid else None
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-            self.plan = launch.plan(
-                theirs.fileno(), self.isolation, uid=self._slot.uid if self._slot else None, seccomp=self.seccomp
-            )
+            self.plan = launch.plan(theirs.fileno(), self.isolation, slot=self._slot, seccomp=self.seccomp)
         except (OSError, RuntimeError, ValueError) as exc:
             self._release()
             raise SandboxUnavailable(f"cannot prepare the sandbox: {exc}") from exc
@@ -183,13 +221,16 @@ class Zygote:
         limits = "rlimits: CPU, address space, file size, open files, no core"
         layers.append(limits + (", processes (NPROC)" if self.plan.uid is not None else ""))
         if seccomp == "ok":
-            layers.append(f"seccomp allowlist ({self.info.get('arch')}, {self.info.get('files')} files)")
+            layers.append(f"seccomp allowlist ({self.info.get('arch')})")
         else:
             missing.append(f"seccomp {seccomp} on {self.info.get('arch')}")
         layers.append("no-dumpable, no-new-privs, parent-death signal")
         layers.extend(self.cgroups.layers())
         if self.plan.uid is None:
-            missing.append("no dedicated uid (needs a root worker with CAP_SETUID): RLIMIT_NPROC does not apply")
+            missing.append(
+                "no dedicated uids (needs a root worker with CAP_SETUID): RLIMIT_NPROC does not apply and a "
+                "job shares its zygote's uid (seccomp alone keeps it from signalling the zygote)"
+            )
         self.layers, self.missing = tuple(layers), tuple(missing)
         self._tasks_baseline = self.cgroups.tasks()
         self._memory_baseline = self.cgroups.usage() or 0
@@ -253,10 +294,7 @@ class Zygote:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- running -----------------------------------------------------------------------------
-
-    def run(self, source: str, function: str, cases: list[tuple[tuple, dict]], limits: Limits) -> RunResult:
-        """Run ``function`` from ``source`` on each case's (args, kwargs); one child per attempt."""
+    def _ready(self) -> None:
         self._finish_previous()
         if self._anomaly:
             self.restart(self._anomaly)
@@ -269,7 +307,24 @@ class Zygote:
         elif self.jobs_done >= self.jobs_before_restart:
             self.close()
             self.start()
-        self.cgroups.set_memory_limit(self._memory_baseline + (limits.memory_mib << 20) + CGROUP_HEADROOM)
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(
+        self,
+        source: str,
+        function: str,
+        cases: list[tuple[tuple, dict]],
+        limits: Limits,
+        budget: Budget | None = None,
+    ) -> RunResult:
+        """Run ``function`` from ``source`` on each case's (args, kwargs); one child per attempt.
+
+        ``budget`` is shared by every run of one submission; cases it leaves no time for are not
+        run (status timeout, ``budget_spent``).
+        """
+        budget = budget or Budget(limits)
+        result = RunResult(cases=[])
         blobs: list[bytes] = []
         header = {
             "source": source,
@@ -280,15 +335,27 @@ class Zygote:
             ],
         }
         payload = encode_frame(header, blobs)
-        result = RunResult(cases=[])
         start = 0
         while start < len(cases):
-            attempt = self._attempt(payload, start, len(cases), limits)
+            if budget.spent:
+                self._budget_spent(result, start, len(cases), budget)
+                break
+            self._ready()
+            self.cgroups.set_memory_limit(self._memory_baseline + (limits.memory_mib << 20) + CGROUP_HEADROOM)
+            attempt = self._attempt(payload, start, len(cases), limits, budget)
             self.jobs_done += 1
-            start = self._collect(attempt, start, len(cases), limits, result)
+            start = self._collect(attempt, start, len(cases), limits, budget, result)
         if not self._exit_pending:
             self._check_tasks()
         return result
+
+    @staticmethod
+    def _budget_spent(result: RunResult, start: int, total: int, budget: Budget) -> None:
+        phrase = say("budget_not_run", seconds=f"{budget.seconds:g}")
+        for index in range(start, total):
+            result.cases.append(
+                CaseRun(index=index, status="timeout", message=render([phrase]), phrases=(phrase,), budget_spent=True)
+            )
 
     def settle(self) -> int | None:
         """Wait for the last job's process to exit (normally done lazily, before the next job).
@@ -343,8 +410,10 @@ class Zygote:
             return None
         return json.loads(message) if message else None
 
-    def _collect(self, attempt: _Attempt, start: int, total: int, limits: Limits, result: RunResult) -> int:
-        """Fold one child's frames into ``result``; return the index of the next case to run."""
+    def _collect(
+        self, attempt: _Attempt, start: int, total: int, limits: Limits, budget: Budget, result: RunResult
+    ) -> int:
+        """Fold one child's results into ``result``; return the index of the next case to run."""
         if not attempt.armed:
             # Before the "armed" frame only our own code ran: never the student's fault.
             printed = bytes(attempt.printed[-1500:]).decode(errors="replace").strip()
@@ -353,67 +422,58 @@ class Zygote:
             raise SandboxUnavailable(
                 f"the sandbox failed to set up a job (exit {code}, {attempt.kill_reason or 'no kill'}): {printed}"
             )
-        if len(result.printed) < 4096:
-            result.printed += bytes(attempt.printed[: 4096 - len(result.printed)])
-        next_index = start
-        for header, blobs in attempt.frames:
-            if next_index >= total:
-                break  # anything after the last case is the student's forgery
-            kind = header.get("type")
-            if kind == "load_error":
-                status = {"forbidden": "forbidden", "memory": "memory"}.get(header.get("kind"), "error")
-                result.load_status = status
-                result.load_message, result.load_phrases = _message_from_frame(header)
-                return total
-            if kind != "result":
-                continue
-            index = header.get("index")
-            if index != next_index:
-                attempt.kill_reason, attempt.kill_message = "protocol", "results arrived out of order"
-                break
-            try:
-                run = self._case_from_frame(header, blobs)
-            except ProtocolError as exc:
-                phrase = say("unreadable_return", detail=str(exc))
-                run = CaseRun(index=index, status="error", message=render([phrase]), phrases=(phrase,))
-            result.cases.append(run)
-            next_index += 1
+        if len(result.printed) < limits.output_bytes:
+            result.printed += bytes(attempt.printed[: limits.output_bytes - len(result.printed)])
+        if attempt.load_error is not None:
+            status = {"forbidden": "forbidden", "memory": "memory"}.get(attempt.load_error.kind, "error")
+            result.load_status = status
+            result.load_message, result.load_phrases = attempt.load_error.message, attempt.load_error.phrases
+            return total
+        previous = attempt.loaded_at or attempt.started
+        for frame, arrived in attempt.results:
+            result.cases.append(
+                CaseRun(
+                    index=frame.index,
+                    status=frame.status,
+                    message=frame.message,
+                    phrases=frame.phrases,
+                    output=frame.output,
+                    after=frame.after,
+                    fp_events=frame.fp_events,
+                    error_type=frame.error_type,
+                    ms=round((arrived - previous) * 1000, 1),
+                )
+            )
+            previous = arrived
+        next_index = start + len(attempt.results)
         if next_index >= total:
             return total
-        status, phrase = self._ending(attempt, limits)
-        if not attempt.loaded and next_index == start and (start == 0 or status != "error"):
+        status, phrase = self._ending(attempt, limits, budget)
+        if not attempt.loaded_at and next_index == start and (start == 0 or status != "error"):
             loading = say("while_loading", problem=phrase)
             result.load_status, result.load_message, result.load_phrases = status, render([loading]), (loading,)
             return total
-        result.cases.append(CaseRun(index=next_index, status=status, message=render([phrase]), phrases=(phrase,)))
+        result.cases.append(
+            CaseRun(
+                index=next_index,
+                status=status,
+                message=render([phrase]),
+                phrases=(phrase,),
+                ms=round((time.monotonic() - previous) * 1000, 1),
+                budget_spent=attempt.kill_reason == "budget",
+            )
+        )
         return next_index + 1
 
     @staticmethod
-    def _case_from_frame(header: dict[str, Any], blobs: list[bytes]) -> CaseRun:
-        status = header.get("status")
-        if status not in ("ok", "error", "memory", "forbidden"):
-            raise ProtocolError(f"unknown status {status!r}")
-        message, phrases = _message_from_frame(header)
-        run = CaseRun(
-            index=int(header["index"]),
-            status=status,
-            message=message,
-            phrases=phrases,
-            ms=float(header.get("ms", 0.0)),
-            warnings=tuple(str(w)[:200] for w in header.get("warnings", ())[:5]),
-            mutated=bool(header.get("mutated", False)),
-        )
-        if status == "ok":
-            run.output = decode_output(header.get("output"), blobs)
-        return run
-
-    @staticmethod
-    def _ending(attempt: _Attempt, limits: Limits) -> tuple[str, Phrase]:
+    def _ending(attempt: _Attempt, limits: Limits, budget: Budget) -> tuple[str, Phrase]:
         """Explain why a child stopped before finishing its cases."""
         time_limit = ("timeout", say("time_limit", seconds=f"{limits.time_s:g}"))
         memory_limit = ("memory", say("memory_limit", mib=str(limits.memory_mib)))
         if attempt.oom_killed:
             return memory_limit
+        if attempt.kill_reason == "budget":
+            return "timeout", say("budget_spent", seconds=f"{budget.seconds:g}")
         if attempt.kill_reason == "timeout":
             return time_limit
         if attempt.kill_reason == "output":
@@ -423,7 +483,7 @@ class Zygote:
         if attempt.kill_reason == "protocol":
             return "error", say("corrupted_results", detail=attempt.kill_message)
         code = attempt.exit_report.get("exit")
-        if code is None:
+        if type(code) is not int:
             return "error", say("stopped_unexpectedly")
         if code < 0:
             sig = -code
@@ -435,21 +495,26 @@ class Zygote:
                 return memory_limit
             if sig == signal.SIGXCPU:
                 return time_limit
-            return "error", say("crashed_interpreter", signal=signal.Signals(sig).name)
-        if code == 70:
+            try:
+                name = signal.Signals(sig).name
+            except ValueError:
+                name = f"signal {sig}"
+            return "error", say("crashed_interpreter", signal=name)
+        if code == EXIT_RUNNER_BROKEN:
             return "error", say("broke_runner")
         if code == 0:
             return "error", say("ended_process")
         return "error", say("exit_code", code=str(code))
 
-    def _attempt(self, payload: bytes, start: int, total: int, limits: Limits) -> _Attempt:
+    def _attempt(self, payload: bytes, start: int, total: int, limits: Limits, budget: Budget) -> _Attempt:
         assert self.control is not None
         job_r, job_w = os.pipe()
         res_r, res_w = os.pipe()
         out_r, out_w = os.pipe()
+        seconds_left = max(0.0, budget.deadline - time.monotonic())
         child_limits = {
             "start": start,
-            "cpu_seconds": int(limits.time_s * (total - start + 1)) + 1,
+            "cpu_seconds": int(min(seconds_left, limits.time_s * (total - start + 1))) + 1,
             "address_space_bytes": ADDRESS_SPACE_BASELINE + (limits.memory_mib << 20),
         }
         if self.plan is not None and self.plan.uid is not None:
@@ -466,26 +531,55 @@ class Zygote:
         owned = [job_w, res_r, out_r]  # _pump closes job_w early and takes it off this list
         for fd in owned:
             os.set_blocking(fd, False)
+        attempt = _Attempt(started=time.monotonic())
+        reader = FrameReader(budget.result_bytes)
         try:
-            attempt = self._pump(payload, owned, total - start, limits)
-            self._exit_pending = attempt.exit_pending
-            if attempt.exit_report.get("exit") == -signal.SIGKILL and not attempt.exit_report.get("killed_by_zygote"):
-                kills = self.cgroups.oom_kills()
-                if kills is not None and self._oom_seen is not None:
-                    attempt.oom_known = True
-                    attempt.oom_killed = kills > self._oom_seen
-                self._oom_seen = kills
-            return attempt
+            self._pump(payload, owned, attempt, start, total, limits, budget, reader)
+        except SandboxUnavailable:
+            raise
+        except Exception:
+            # A hostile frame must never crash the worker: whatever slipped past validation ends
+            # this job as the student's corrupted result, and the zygote is replaced.
+            log.exception("the trusted side failed while reading a job's results; restarting the sandbox")
+            attempt.kill_reason, attempt.kill_message = "protocol", "unreadable results"
+            attempt.exit_pending = False
+            self.close()  # takes the child with it (parent-death signal); the next attempt starts afresh
         finally:
             for fd in owned:
                 with contextlib.suppress(OSError):
                     os.close(fd)
+            budget.result_bytes -= reader.total
+            budget.printed_bytes -= min(attempt.printed_total, budget.printed_bytes)
+        self._exit_pending = attempt.exit_pending
+        if attempt.exit_report.get("exit") == -signal.SIGKILL and not attempt.exit_report.get("killed_by_zygote"):
+            kills = self.cgroups.oom_kills()
+            if kills is not None and self._oom_seen is not None:
+                attempt.oom_known = True
+                attempt.oom_killed = kills > self._oom_seen
+            self._oom_seen = kills
+        return attempt
 
-    def _pump(self, payload: bytes, owned: list[int], remaining: int, limits: Limits) -> _Attempt:
+    def _pump(
+        self,
+        payload: bytes,
+        owned: list[int],
+        attempt: _Attempt,
+        start: int,
+        total: int,
+        limits: Limits,
+        budget: Budget,
+        reader: FrameReader,
+    ) -> None:
+        """Feed the job, read frames and output, and enforce the trusted deadlines until the child ends.
+
+        Case k's window lasts ``limits.time_s`` and opens when case k-1's result arrives; the first
+        one opens when the file has loaded, at the latest LOAD_ALLOWANCE_S after the attempt began
+        (a "loaded" frame can open it earlier, never later). The submission's budget caps every
+        window: nothing the child sends moves a deadline past it, and a result frame only ever
+        closes the one case it answers.
+        """
         assert self.control is not None
         job_w, res_r, out_r = owned
-        attempt = _Attempt()
-        reader = FrameReader(limits.result_bytes)
         poller = select.poll()
         poller.register(job_w, select.POLLOUT)
         poller.register(res_r, select.POLLIN)
@@ -493,31 +587,32 @@ class Zygote:
         poller.register(self.control.fileno(), select.POLLIN)
         sent = 0
         open_reads = {res_r, out_r}
-        deadline = time.monotonic() + limits.time_s + 1.0  # + reading the job and loading the module
+        window_opened = attempt.started + LOAD_ALLOWANCE_S
         kill_sent_at = None
-        results = 0
-        complete = False
+        remaining = total - start
         while True:
             now = time.monotonic()
             if attempt.exit_report and not open_reads:
-                return attempt
+                return
+            complete = attempt.load_error is not None or len(attempt.results) >= remaining
             if complete and kill_sent_at is None and not attempt.exit_report:
                 if out_r in open_reads:  # what it printed before finishing is already in the pipe
-                    self._drain_output(out_r, attempt, limits)
+                    self._drain_output(out_r, attempt, budget)
                 # Nothing it does from here on counts: make sure it does not linger (a student's
                 # thread, a forged "done"); the exit report is collected before the next job.
                 self._kill()
                 attempt.exit_pending = True
-                return attempt
+                return
+            deadline = min(budget.deadline, window_opened + limits.time_s)
             if kill_sent_at is None and now >= deadline and not attempt.exit_report:
-                attempt.kill_reason = attempt.kill_reason or "timeout"
+                attempt.kill_reason = attempt.kill_reason or ("budget" if deadline == budget.deadline else "timeout")
                 kill_sent_at = self._kill()
             if attempt.exit_report and now - attempt.exit_report["at"] > 2.0:
-                return attempt  # a leaked descendant holds a pipe open: stop waiting for it
-            if kill_sent_at is not None and not attempt.exit_report and now - kill_sent_at > 10.0:
+                return  # a leaked descendant holds a pipe open: stop waiting for it
+            if kill_sent_at is not None and not attempt.exit_report and now - kill_sent_at > KILL_GRACE_S:
                 self.close()
                 raise SandboxUnavailable("the sandbox did not stop a job it was told to kill")
-            timeout_ms = max(0, int((deadline - now) * 1000)) if kill_sent_at is None else 200
+            timeout_ms = max(0, int((deadline - now) * 1000) + 1) if kill_sent_at is None else 200
             for fd, _events in poller.poll(min(timeout_ms, 1000)):
                 if fd == job_w:
                     try:
@@ -545,45 +640,74 @@ class Zygote:
                         open_reads.discard(fd)
                         continue
                     if fd == out_r:
-                        attempt.printed_total += len(data)
-                        if len(attempt.printed) < limits.output_bytes:
-                            attempt.printed += data[: limits.output_bytes - len(attempt.printed)]
-                        if attempt.printed_total > limits.output_bytes and kill_sent_at is None:
+                        self._keep_output(data, attempt, budget)
+                        if attempt.printed_total > budget.printed_bytes and kill_sent_at is None:
                             attempt.kill_reason = "output"
                             kill_sent_at = self._kill()
                         continue
+                    if kill_sent_at is not None:
+                        continue  # it is being killed: nothing more it says counts
                     try:
-                        frames = reader.feed(data)
+                        frames, problem = reader.feed(data), None
                     except ProtocolError as exc:
-                        frames = exc.frames  # keep what arrived intact before the garbage
-                        if kill_sent_at is None:
-                            attempt.kill_reason, attempt.kill_message = "protocol", str(exc)
-                            kill_sent_at = self._kill()
-                    for header, blobs in frames:
-                        attempt.frames.append((header, blobs))
-                        kind = header.get("type")
-                        if kind == "armed":
-                            attempt.armed = True
-                        if kind == "loaded":
-                            attempt.loaded = True
-                        elif kind == "result":
-                            results += 1
-                        elif kind == "load_error" or (kind == "done" and results >= remaining):
-                            complete = attempt.armed
-                        if kind in ("loaded", "result") and kill_sent_at is None:
-                            deadline = time.monotonic() + limits.time_s
-            if kill_sent_at is None and any(h.get("type") in ("done", "load_error") for h, _ in attempt.frames[-1:]):
-                deadline = time.monotonic() + 5.0  # finished: give it a moment to exit
+                        frames, problem = exc.frames, exc  # the frames before the garbage still count
+                    try:
+                        for header, blobs in frames:
+                            taken = self._take_frame(header, blobs, attempt, start + len(attempt.results))
+                            if taken == "result":
+                                window_opened = time.monotonic()
+                            elif taken == "loaded":  # loaded early: the first window opens early, never later
+                                window_opened = min(window_opened, time.monotonic())
+                    except ProtocolError as exc:
+                        problem = exc
+                    if problem is not None:
+                        attempt.kill_reason, attempt.kill_message = "protocol", str(problem)
+                        kill_sent_at = self._kill()
 
     @staticmethod
-    def _drain_output(out_r: int, attempt: _Attempt, limits: Limits) -> None:
+    def _take_frame(header: dict[str, Any], blobs: list[bytes], attempt: _Attempt, expected_index: int) -> str:
+        """Validate one frame into ``attempt`` and return its type. Raises ProtocolError."""
+        kind = header["type"]
+        if kind == "armed":
+            if attempt.armed:
+                raise ProtocolError("unexpected frame")
+            attempt.armed = True
+            return kind
+        if not attempt.armed:
+            raise ProtocolError("results before the sandbox was set up")
+        if attempt.load_error is not None:
+            raise ProtocolError("unexpected frame")
+        if kind == "loaded":
+            if attempt.loaded_at is not None:
+                raise ProtocolError("unexpected frame")
+            attempt.loaded_at = time.monotonic()
+            return kind
+        if kind == "load_error":
+            if attempt.loaded_at is not None:
+                raise ProtocolError("unexpected frame")
+            attempt.load_error = read_load_error(header)
+            return kind
+        if kind == "done":
+            return kind
+        frame = read_result(header, blobs)
+        if frame.index != expected_index or attempt.loaded_at is None:
+            raise ProtocolError("results arrived out of order")
+        attempt.results.append((frame, time.monotonic()))
+        return kind
+
+    @staticmethod
+    def _keep_output(data: bytes, attempt: _Attempt, budget: Budget) -> None:
+        attempt.printed_total += len(data)
+        room = max(0, budget.printed_bytes) - len(attempt.printed)
+        if room > 0:
+            attempt.printed += data[:room]
+
+    def _drain_output(self, out_r: int, attempt: _Attempt, budget: Budget) -> None:
         while True:
             data = _read_some(out_r)
             if not data:
                 return
-            attempt.printed_total += len(data)
-            if len(attempt.printed) < limits.output_bytes:
-                attempt.printed += data[: limits.output_bytes - len(attempt.printed)]
+            self._keep_output(data, attempt, budget)
 
     def _kill(self) -> float:
         assert self.control is not None
@@ -611,11 +735,3 @@ def _size(count: int) -> str:
     if count >= 1 << 10:
         return f"{count / (1 << 10):.0f} KiB"
     return f"{count} bytes"
-
-
-def _message_from_frame(header: dict[str, Any]) -> tuple[str, tuple[Phrase, ...]]:
-    """A message the runner sent, in English, with its phrases when they are ones it may send."""
-    phrase = phrase_from_untrusted(header.get("phrase"))
-    if phrase is not None:
-        return render([phrase])[:2000], (phrase,)
-    return str(header.get("message", ""))[:2000], ()

@@ -2,37 +2,42 @@
 
 This file is the only code the sandbox can see. It imports nothing from dlgrade (the folder it
 lives in is bound alone into the sandbox), holds no reference code, expected values or secrets,
-and never decides a grade: it only turns the student's return values into .npy bytes.
+and decides nothing: it turns the student's return values, and the inputs as they were after
+each call, into .npy bytes, and reports which floating-point events NumPy saw. The trusted side
+compares, times and grades (graders/sandbox/zygote.py, protocol.py).
 
-Protocol (see graders/sandbox/protocol.py and zygote.py for the trusted side):
+Protocol:
 - argv[1] is the fd of a SOCK_SEQPACKET control socket to the trusted side; argv[2] the folder
-  holding numpy; argv[3] JSON start-up options: ``uid`` (drop to this dedicated uid once NumPy is
-  warm), ``files`` ("readonly": read-only opens allowed, the filesystem view being minimal;
-  "none": no opens at all, for the plain fallback where the host filesystem is visible) and
-  ``seccomp`` (false only in tests that prove the self-test notices).
-- The zygote warms NumPy, checks its seccomp filter in a throw-away child, forks a spare child
+  holding numpy; argv[3] JSON start-up options: ``uid`` and ``child_uid`` (root workers: the
+  zygote runs as ``uid`` and each job's child as ``child_uid``, so a child can never signal the
+  zygote), ``seccomp`` (the finished BPF program and where to write the child's pid, built on
+  the trusted side by graders/sandbox/seccomp.py; null where the host has no syscall table).
+- The zygote warms NumPy, checks the seccomp filter in a throw-away child, forks a spare child
   and sends {"ready": ...}. Each job arrives as a JSON message carrying three fds (job pipe to
   read, result pipe to write, output pipe for stdout/stderr); the zygote hands them to the
   waiting spare, supervises it (SIGKILL to its process group on {"kill": true}), forks the next
   spare once it has exited, then sends its exit report.
 - Per job the child confines itself, in this order, before any student code runs: new session,
-  parent-death signal, not dumpable, stdin /dev/null, every other inherited fd closed, rlimits,
-  then the seccomp allowlist (NO_NEW_PRIVS + a classic BPF program built here with ctypes). It
-  then sends an "armed" frame: a failure before it is the platform's, anything after it the
-  student's.
+  its own uid, parent-death signal, not dumpable, stdin /dev/null, every other inherited fd
+  closed, rlimits, then the seccomp filter. It then sends an "armed" frame: a failure before it
+  is the platform's, anything after it the student's.
 - A frame is a 4-byte big-endian header length, a JSON header, then the blobs it lists.
 """
 
+import base64
+import builtins
 import ctypes
+import fcntl
+import gc
 import json
 import os
 import re
 import resource
+import select
 import signal
 import socket
 import struct
 import sys
-import time
 
 if len(sys.argv) > 2:  # the one folder holding numpy, bound read-only by the launcher
     sys.path.insert(0, sys.argv[2])
@@ -41,6 +46,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import io
+import threading
 import traceback
 import warnings
 
@@ -67,11 +73,16 @@ ALLOWED_IMPORTS = frozenset(
 )
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
+PR_SET_KEEPCAPS = 8
 PR_SET_SECCOMP = 22
+PR_CAPBSET_READ = 23
+PR_CAPBSET_DROP = 24
 PR_SET_NO_NEW_PRIVS = 38
 SECCOMP_MODE_FILTER = 2
+CAP_SETGID, CAP_SETUID = 6, 7
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
 EXIT_SETUP_FAILED = 71  # the child could not confine itself: a platform failure, never the student's
-NPROC_LIMIT = 24  # processes + threads of the dedicated uid: the zygote, the child and a few threads
+EXIT_RUNNER_BROKEN = 70  # the runner failed after student code ran: the student's doing
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -84,174 +95,85 @@ def _prctl(option: int, arg2: int = 0, arg3: int = 0, arg4: int = 0, arg5: int =
 
 
 # ---------------------------------------------------------------------------------------------
-# seccomp: a default-deny allowlist, written as a classic BPF program
-#
-# The filter sees (nr, arch, ip, args[6]) for every system call. It kills the process for a
-# foreign ABI (i386 via int 0x80, x32), allows what a warm NumPy job needs, checks arguments for
-# a few calls and answers everything else with EPERM, so the student sees a PermissionError.
-
-AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
-X32_SYSCALL_BIT = 0x40000000
-SYSCALLS = {
-    "x86_64": {
-        "read": 0, "write": 1, "open": 2, "close": 3, "stat": 4, "fstat": 5, "lstat": 6, "poll": 7,
-        "lseek": 8, "mmap": 9, "mprotect": 10, "munmap": 11, "brk": 12, "rt_sigaction": 13,
-        "rt_sigprocmask": 14, "rt_sigreturn": 15, "ioctl": 16, "pread64": 17, "readv": 19, "writev": 20,
-        "access": 21, "sched_yield": 24, "mremap": 25, "madvise": 28, "nanosleep": 35, "getpid": 39,
-        "clone": 56, "exit": 60, "kill": 62, "uname": 63, "fcntl": 72, "getcwd": 79, "readlink": 89,
-        "gettimeofday": 96, "getrusage": 98, "sysinfo": 99, "times": 100, "getuid": 102, "getgid": 104,
-        "geteuid": 107, "getegid": 108, "getppid": 110, "sigaltstack": 131, "gettid": 186, "futex": 202,
-        "sched_getaffinity": 204, "getdents64": 217, "clock_gettime": 228, "clock_getres": 229,
-        "clock_nanosleep": 230, "exit_group": 231, "tgkill": 234, "mbind": 237, "get_mempolicy": 239,
-        "openat": 257, "newfstatat": 262, "readlinkat": 267, "faccessat": 269, "ppoll": 271,
-        "set_robust_list": 273, "prlimit64": 302, "getrandom": 318, "statx": 332, "rseq": 334,
-        "clone3": 435, "close_range": 436, "faccessat2": 439,
-    },
-    "aarch64": {
-        "getcwd": 17, "fcntl": 25, "ioctl": 29, "faccessat": 48, "openat": 56, "close": 57,
-        "getdents64": 61, "lseek": 62, "read": 63, "write": 64, "readv": 65, "writev": 66, "pread64": 67,
-        "ppoll": 73, "readlinkat": 78, "newfstatat": 79, "fstat": 80, "exit": 93, "exit_group": 94,
-        "futex": 98, "set_robust_list": 99, "nanosleep": 101, "clock_gettime": 113, "clock_getres": 114,
-        "clock_nanosleep": 115, "sched_getaffinity": 123, "sched_yield": 124, "kill": 129, "tgkill": 131,
-        "sigaltstack": 132, "rt_sigaction": 134, "rt_sigprocmask": 135, "rt_sigreturn": 139, "times": 153,
-        "uname": 160, "getrusage": 165, "gettimeofday": 169, "getpid": 172, "getppid": 173, "getuid": 174,
-        "geteuid": 175, "getgid": 176, "getegid": 177, "gettid": 178, "sysinfo": 179, "brk": 214,
-        "munmap": 215, "mremap": 216, "clone": 220, "mmap": 222, "mprotect": 226, "madvise": 233,
-        "mbind": 235, "get_mempolicy": 236, "prlimit64": 261, "getrandom": 278, "statx": 291, "rseq": 293,
-        "clone3": 435, "close_range": 436, "faccessat2": 439,
-    },
-}  # fmt: skip
-# Allowed with any arguments, most frequent first (the filter is a linear scan).
-ALLOWED = (
-    "futex", "read", "write", "mmap", "munmap", "madvise", "mremap", "mprotect", "brk", "close",
-    "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "fstat", "lseek", "pread64",
-    "readv", "writev", "fcntl", "poll", "ppoll", "getpid", "gettid", "getppid", "getuid", "geteuid",
-    "getgid", "getegid", "uname", "getrandom", "clock_gettime", "clock_getres", "clock_nanosleep",
-    "nanosleep", "gettimeofday", "getrusage", "times", "sysinfo", "sched_yield", "sched_getaffinity",
-    "mbind", "get_mempolicy", "set_robust_list", "rseq", "close_range", "exit", "exit_group",
-)  # fmt: skip
-# Looking at (not writing) the filesystem: only where the filesystem view is already minimal.
-READ_ONLY_FILES = (
-    "newfstatat", "statx", "stat", "lstat", "access", "faccessat", "faccessat2", "getcwd", "readlink",
-    "readlinkat", "getdents64",
-)  # fmt: skip
-SECCOMP_RET_KILL_PROCESS = 0x80000000
-SECCOMP_RET_ERRNO = 0x00050000
-SECCOMP_RET_ALLOW = 0x7FFF0000
-EPERM, EACCES, ENOSYS = 1, 13, 38
-O_WRITE_FLAGS = 0o1 | 0o2 | 0o100 | 0o1000 | 0o2000 | 0o20000000  # WRONLY RDWR CREAT TRUNC APPEND TMPFILE
-CLONE_THREAD = 0x00010000
-CLONE_NAMESPACES = 0x7E020000  # NEWNS NEWCGROUP NEWUTS NEWIPC NEWUSER NEWPID NEWNET
-TCGETS = 0x5401
-AT_EMPTY_PATH = 0x1000
-_BPF_LD_ABS, _BPF_JEQ, _BPF_JGE, _BPF_JSET, _BPF_RET = 0x20, 0x15, 0x35, 0x45, 0x06
-PID_PLACEHOLDER = 0x7FFFFFFE
+# identities: the zygote keeps only the right to hand each child its own uid
 
 
-def _arg_low(index: int) -> int:
-    """Offset of the low 32 bits of args[index] in struct seccomp_data (both ABIs are little-endian)."""
-    return 16 + 8 * index
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 
 
-def build_seccomp_filter(arch: str, files: str) -> tuple[bytes, list[int]]:
-    """Return the BPF program and the byte offsets where the child writes its own pid.
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
-    ``files`` is "readonly" (openat without write/create/truncate/append flags, stat, readlink,
-    getdents) or "none" (no path lookups at all; fstat only).
-    """
-    nr = SYSCALLS[arch]
-    program: list[list] = []
-    labels: dict[str, int] = {}
 
-    def emit(code: int, k: int = 0, jt: int | str = 0, jf: int | str = 0) -> None:
-        program.append([code, jt, jf, k])
+def _set_capabilities(mask: int) -> None:
+    """Make ``mask`` this process's effective and permitted capabilities (none inheritable)."""
+    header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)((mask, mask, 0), (0, 0, 0))
+    if _libc.capset(ctypes.byref(header), data) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"capset failed: {os.strerror(errno)}")
 
-    def label(name: str) -> None:
-        labels[name] = len(program)
 
-    emit(_BPF_LD_ABS, 4)  # arch
-    emit(_BPF_JEQ, AUDIT_ARCH[arch], 0, "kill")
-    emit(_BPF_LD_ABS, 0)  # syscall number
-    if arch == "x86_64":
-        emit(_BPF_JGE, X32_SYSCALL_BIT, "kill", 0)
-    for name in ALLOWED:
-        if name in nr:
-            emit(_BPF_JEQ, nr[name], "allow", 0)
-    special = {
-        "clone": "clone",
-        "clone3": "enosys",  # glibc then falls back to clone, whose flags we can see
-        "ioctl": "ioctl",
-        "kill": "own_pid_arg0",
-        "tgkill": "own_pid_arg0",
-        "prlimit64": "zero_arg0",
-    }
-    if files == "readonly":
-        special["openat"] = "openat"
-        for name in READ_ONLY_FILES:
-            if name in nr:
-                special[name] = "allow"
+def _limit_bounding_set(keep: set[int]) -> None:
+    for cap in range(64):
+        if cap in keep:
+            continue
+        try:
+            _prctl(PR_CAPBSET_DROP, cap)
+        except OSError as exc:
+            if exc.errno == 22:  # EINVAL: past the kernel's last capability
+                return
+            if _libc.prctl(PR_CAPBSET_READ, ctypes.c_ulong(cap), 0, 0, 0) == 1:
+                raise
+
+
+def _become_zygote_user(uid: int, keep_setuid: bool) -> None:
+    """Drop root for ``uid`` for good; with ``keep_setuid``, keep only CAP_SETUID/CAP_SETGID."""
+    if keep_setuid:
+        _limit_bounding_set({CAP_SETUID, CAP_SETGID})
+        _prctl(PR_SET_KEEPCAPS, 1)
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    if os.getresuid() != (uid, uid, uid) or os.getresgid() != (uid, uid, uid):
+        raise RuntimeError("could not drop to the sandbox uid")
+    if keep_setuid:
+        _prctl(PR_SET_KEEPCAPS, 0)
+        _set_capabilities((1 << CAP_SETUID) | (1 << CAP_SETGID))
     else:
-        special["openat"] = "eacces"
-        special["newfstatat"] = "empty_path_arg3"  # fstat(fd) is newfstatat(fd, "", AT_EMPTY_PATH)
-        special["statx"] = "empty_path_arg2"
-    for name, target in special.items():
-        if name in nr:
-            emit(_BPF_JEQ, nr[name], target, 0)
-    emit(_BPF_RET, SECCOMP_RET_ERRNO | EPERM)  # default
-    label("openat")
-    emit(_BPF_LD_ABS, _arg_low(2))
-    emit(_BPF_JSET, O_WRITE_FLAGS, "eperm", "allow")
-    label("clone")
-    emit(_BPF_LD_ABS, _arg_low(0))
-    emit(_BPF_JSET, CLONE_NAMESPACES, "eperm", 0)
-    emit(_BPF_JSET, CLONE_THREAD, "allow", "eperm")  # threads yes, processes no
-    label("ioctl")
-    emit(_BPF_LD_ABS, _arg_low(1))  # the kernel uses the low 32 bits of the request only
-    emit(_BPF_JEQ, TCGETS, "allow", "eperm")
-    label("own_pid_arg0")
-    emit(_BPF_LD_ABS, _arg_low(0))
-    pid_index = len(program)
-    emit(_BPF_JEQ, PID_PLACEHOLDER, "allow", "eperm")
-    label("zero_arg0")
-    emit(_BPF_LD_ABS, _arg_low(0))
-    emit(_BPF_JEQ, 0, "allow", "eperm")
-    label("empty_path_arg3")
-    emit(_BPF_LD_ABS, _arg_low(3))
-    emit(_BPF_JSET, AT_EMPTY_PATH, "allow", "eperm")
-    label("empty_path_arg2")
-    emit(_BPF_LD_ABS, _arg_low(2))
-    emit(_BPF_JSET, AT_EMPTY_PATH, "allow", "eperm")
+        try:
+            os.setuid(0)
+        except PermissionError:
+            return
+        raise RuntimeError("root could be regained after dropping privileges")
 
-    # shared returns last: classic BPF only jumps forward
-    label("eperm")
-    emit(_BPF_RET, SECCOMP_RET_ERRNO | EPERM)
-    label("allow")
-    emit(_BPF_RET, SECCOMP_RET_ALLOW)
-    label("kill")
-    emit(_BPF_RET, SECCOMP_RET_KILL_PROCESS)
-    label("eacces")
-    emit(_BPF_RET, SECCOMP_RET_ERRNO | EACCES)
-    label("enosys")
-    emit(_BPF_RET, SECCOMP_RET_ERRNO | ENOSYS)
 
-    raw = bytearray()
-    for index, (code, jt, jf, k) in enumerate(program):
-        offsets = []
-        for target in (jt, jf):
-            offset = labels[target] - index - 1 if isinstance(target, str) else target
-            if not 0 <= offset <= 255:
-                raise ValueError(f"seccomp jump out of range at {index}")
-            offsets.append(offset)
-        raw += struct.pack("<HBBI", code, offsets[0], offsets[1], k)
-    return bytes(raw), [pid_index * 8 + 4]
+def _become_child_user(child_uid: int, zygote_uid: int) -> None:
+    """The job's own uid, with the zygote's as saved uid only: the zygote can kill the child (its
+    uid matches the child's saved uid), the child cannot signal the zygote (neither of its ids is
+    the zygote's real or saved uid), and seccomp stops it from switching to its saved uid."""
+    os.setgroups([])
+    os.setresgid(child_uid, child_uid, child_uid)
+    os.setresuid(child_uid, child_uid, zygote_uid)
+    _set_capabilities(0)
+    if os.getresuid() != (child_uid, child_uid, zygote_uid):
+        raise RuntimeError("could not switch to the job's uid")
+
+
+# ---------------------------------------------------------------------------------------------
+# seccomp: the program arrives finished from the trusted side
 
 
 class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
+_SECCOMP: tuple[bytes, list[int]] | None = None  # set in main(), patched per child
+
+
 def _prepare_seccomp(pid: int) -> tuple:
-    """The filter for process ``pid``, ready to install (kept alive until then)."""
+    """The filter for process ``pid`` (it may signal itself only), ready to install."""
     program, pid_offsets = _SECCOMP
     patched = bytearray(program)
     for offset in pid_offsets:
@@ -267,7 +189,125 @@ def _install_seccomp(prepared: tuple) -> None:
     _prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(fprog))
 
 
-_SECCOMP: tuple[bytes, list[int]] | None = None  # built once in the zygote, patched per child
+# ---------------------------------------------------------------------------------------------
+# floating-point events
+
+
+_FP_EVENT = {"overflow": "overflow", "invalid value": "invalid", "divide by zero": "divide", "underflow": "underflow"}
+_MODE_KEYS = {"overflow": "over", "invalid value": "invalid", "divide by zero": "divide", "underflow": "under"}
+_MODES = ("ignore", "warn", "raise", "call", "print", "log")
+
+
+class _FloatingPointRecorder:
+    """Sees every floating-point event NumPy reports, whatever handling the student's code asks for.
+
+    NumPy's real error state stays "call" into this recorder. ``np.seterr``, ``np.errstate`` and
+    ``np.seterrcall`` are replaced by versions that change what the student's code experiences
+    (ignore, warn, raise, call, print, log: emulated here) without switching the recording off,
+    and the recording does not go through the warnings module, so its filters do not hide it.
+    """
+
+    def __init__(self) -> None:
+        self.events: set[str] = set()
+        self.modes = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
+        self.callback = None
+
+    def __call__(self, kind: str, flag: int) -> None:
+        self.events.add(_FP_EVENT.get(kind, "invalid"))
+        mode = self.modes.get(_MODE_KEYS.get(kind, "invalid"), "warn")
+        text = f"{kind} encountered in a NumPy operation"
+        if mode == "warn":
+            warnings.warn(text, RuntimeWarning, stacklevel=2)
+        elif mode == "raise":
+            raise FloatingPointError(text)
+        elif mode == "print":
+            print(f"Warning: {text}")
+        elif mode == "call" and callable(self.callback):
+            self.callback(kind, flag)
+        elif mode == "log" and hasattr(self.callback, "write"):
+            self.callback.write(f"Warning: {text}\n")
+
+    # the public NumPy API, as the student's code sees it
+
+    def seterr(self, all=None, divide=None, over=None, under=None, invalid=None):
+        old = dict(self.modes)
+        for key, value in (("divide", divide), ("over", over), ("under", under), ("invalid", invalid)):
+            chosen = value if value is not None else all
+            if chosen is not None:
+                if chosen not in _MODES:
+                    raise ValueError(f"invalid error mode {chosen!r}")
+                self.modes[key] = chosen
+        return old
+
+    def geterr(self):
+        return dict(self.modes)
+
+    def seterrcall(self, func):
+        if func is not None and not callable(func) and not hasattr(func, "write"):
+            raise ValueError("Only callable can be used as callback")
+        old, self.callback = self.callback, func
+        return old
+
+    def geterrcall(self):
+        return self.callback
+
+
+def _errstate_class(recorder: _FloatingPointRecorder):
+    class errstate:
+        def __init__(self, *, call=_MISSING, all=None, divide=None, over=None, under=None, invalid=None):
+            self._call = call
+            self._settings = {"all": all, "divide": divide, "over": over, "under": under, "invalid": invalid}
+            self._saved = []
+
+        def __enter__(self):
+            self._saved.append((dict(recorder.modes), recorder.callback))
+            recorder.seterr(**self._settings)
+            if self._call is not _MISSING:
+                recorder.seterrcall(self._call)
+
+        def __exit__(self, *exc):
+            recorder.modes, recorder.callback = self._saved.pop()
+
+        def __call__(self, func):
+            def wrapper(*args, **kwargs):
+                with self:
+                    return func(*args, **kwargs)
+
+            return wrapper
+
+    return errstate
+
+
+_MISSING = object()
+_FP = _FloatingPointRecorder()
+_REAL_SETERR, _REAL_SETERRCALL = np.seterr, np.seterrcall
+
+
+def _install_fp_recorder() -> None:
+    import numpy._core as core
+    import numpy._core._ufunc_config as ufunc_config
+
+    replacements = {
+        "seterr": _FP.seterr,
+        "geterr": _FP.geterr,
+        "seterrcall": _FP.seterrcall,
+        "geterrcall": _FP.geterrcall,
+        "errstate": _errstate_class(_FP),
+    }
+    for module in (np, core, ufunc_config):
+        for name, replacement in replacements.items():
+            setattr(module, name, replacement)
+
+
+def _arm_fp_recorder() -> None:
+    """Before each call: NumPy reports every event to the recorder, which starts empty."""
+    _REAL_SETERRCALL(_FP)
+    _REAL_SETERR(all="call")
+    _FP.events.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# warm-up
 
 
 class ForbiddenImport(ImportError):
@@ -295,7 +335,6 @@ def _warm_up() -> None:
     import math  # noqa: F401
     import numbers  # noqa: F401
     import operator  # noqa: F401
-    import threading  # noqa: F401
     import typing  # noqa: F401
 
     import numpy.fft
@@ -392,6 +431,13 @@ def _decode_value(node, blobs):
     raise ValueError(f"unknown input node {kind}")
 
 
+def _encode_array(array: np.ndarray, blobs: list[bytes]) -> dict:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    blobs.append(buffer.getvalue())
+    return {"nd": len(blobs) - 1}
+
+
 def _encode_output(value, blobs: list[bytes], depth: int = 0):
     """Turn whatever the student returned into plain arrays; only data crosses the boundary."""
     if depth > 4:
@@ -409,37 +455,21 @@ def _encode_output(value, blobs: list[bytes], depth: int = 0):
         else:
             array = np.array(value, copy=True, order="C")
     except Exception as exc:  # a lying __array__ or an unconvertible object
-        return {"bad": f"{type(value).__name__} that NumPy cannot convert ({exc})"}
+        return {"bad": f"{type(value).__name__} that NumPy cannot convert ({str(exc)[:100]})"}
     if array.dtype.kind not in "biufc":
         return {"bad": f"{type(value).__name__} with dtype {array.dtype}"}
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    blobs.append(buffer.getvalue())
-    return {"nd": len(blobs) - 1}
+    return _encode_array(array, blobs)
 
 
-def _snapshot(value):
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_snapshot(item) for item in value)
-    return value
-
-
-def _same(before, after) -> bool:
-    if isinstance(before, np.ndarray):
-        return (
-            isinstance(after, np.ndarray)
-            and after.shape == before.shape
-            and bool(np.array_equal(before, after, equal_nan=True))
-        )
-    if isinstance(before, (list, tuple)):
-        return (
-            isinstance(after, (list, tuple))
-            and len(after) == len(before)
-            and all(_same(b, a) for b, a in zip(before, after, strict=False))
-        )
-    return True
+def _encode_after(value, blobs: list[bytes], depth: int = 0):
+    """The inputs as they are after the call: arrays and the lists holding them (scalars cannot change)."""
+    if isinstance(value, np.ndarray) and depth <= 4:
+        return _encode_array(np.array(value.view(np.ndarray), copy=True, order="C"), blobs)
+    if isinstance(value, (list, tuple)) and depth <= 4 and len(value) <= 64:
+        return {("tuple" if isinstance(value, tuple) else "list"): [_encode_after(v, blobs, depth + 1) for v in value]}
+    if isinstance(value, (list, tuple)):  # grown past what the trusted side reads: it sees a change
+        return {"bad": "changed input"}
+    return {"none": True}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -473,7 +503,8 @@ def _describe(source: str, exc: BaseException):
 def _exception_fields(source: str, exc: BaseException) -> dict:
     """Frame fields for an exception raised by the student's code."""
     described = _describe(source, exc)
-    return {"message": described} if isinstance(described, str) else {"phrase": described}
+    fields = {"message": described} if isinstance(described, str) else {"phrase": described}
+    return dict(fields, error_type=type(exc).__name__)
 
 
 def _make_import(real_import):
@@ -493,11 +524,8 @@ def _load_error(result_fd: int, kind: str, phrase: dict) -> None:
 
 
 def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
-    import builtins
-
     source = job["source"]
     function_name = job["function"]
-    started = time.perf_counter()
     try:
         code = compile(source, STUDENT_FILENAME, "exec")
     except SyntaxError as exc:
@@ -527,34 +555,27 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
         code = "not_a_function" if function_name in namespace else "not_defined"
         _load_error(result_fd, "missing_function", _phrase(code, function=function_name))
         return
-    _send_frame(result_fd, {"type": "loaded", "ms": (time.perf_counter() - started) * 1000})
+    _send_frame(result_fd, {"type": "loaded"})
 
     for case in job["cases"][job.get("start", 0) :]:
         args = _decode_value(case["args"], blobs)
         kwargs = _decode_value(case["kwargs"], blobs)
-        before = _snapshot((args, kwargs))
-        header = {"type": "result", "index": case["index"], "status": "ok", "message": ""}
+        header = {"type": "result", "index": case["index"], "status": "ok"}
         out_blobs: list[bytes] = []
-        t0 = time.perf_counter()
         try:
-            with (
-                warnings.catch_warnings(record=True) as caught,
-                np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"),
-            ):
-                warnings.simplefilter("always")
-                value = function(*args, **kwargs)
-            header["ms"] = (time.perf_counter() - t0) * 1000
-            header["warnings"] = sorted({str(w.message) for w in caught})[:5]
+            _arm_fp_recorder()
+            value = function(*args, **kwargs)
+            header["fp"] = sorted(_FP.events)
             header["output"] = _encode_output(value, out_blobs)
-            header["mutated"] = not _same(before, (args, kwargs))
+            header["after"] = _encode_after((args, tuple(kwargs.values())), out_blobs)
         except ForbiddenImport as exc:
-            header.update(status="forbidden", phrase=exc.phrase, ms=(time.perf_counter() - t0) * 1000)
+            header.update(status="forbidden", phrase=exc.phrase)
+            out_blobs = []
         except MemoryError:
-            header.update(status="memory", message="", ms=(time.perf_counter() - t0) * 1000)
-        except RecursionError as exc:
-            header.update(status="error", **_exception_fields(source, exc), ms=(time.perf_counter() - t0) * 1000)
+            header.update(status="memory")
+            out_blobs = []
         except BaseException as exc:
-            header.update(status="error", **_exception_fields(source, exc), ms=(time.perf_counter() - t0) * 1000)
+            header.update(status="error", **_exception_fields(source, exc))
             out_blobs = []
         _send_frame(result_fd, header, out_blobs)
     _send_frame(result_fd, {"type": "done"})
@@ -584,6 +605,9 @@ def _close_inherited(keep: tuple[int, ...]) -> None:
     os.closerange(low, 1 << 16)
 
 
+_OPTIONS: dict = {}
+
+
 def _spare(sock: socket.socket) -> None:
     """A child forked ahead of its job: confine what does not depend on the job, wait, run it.
 
@@ -593,6 +617,9 @@ def _spare(sock: socket.socket) -> None:
     armed = False
     try:
         os.setsid()
+        if _OPTIONS.get("child_uid") is not None:
+            _become_child_user(int(_OPTIONS["child_uid"]), int(_OPTIONS["uid"]))
+        # After any uid change, which resets both.
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         _prctl(PR_SET_DUMPABLE, 0)
         devnull = os.open(os.devnull, os.O_RDONLY)
@@ -635,7 +662,7 @@ def _spare(sock: socket.socket) -> None:
         try:
             os.write(2, traceback.format_exc().encode()[-2000:])
         finally:
-            os._exit(70 if armed else EXIT_SETUP_FAILED)
+            os._exit(EXIT_RUNNER_BROKEN if armed else EXIT_SETUP_FAILED)
 
 
 _PREFAULT_SOURCE = "import numpy as np\n\n\ndef f(x, scale=1.0):\n    return np.maximum(x, 0.0) * scale\n"
@@ -648,8 +675,6 @@ def _prefault() -> None:
     page (reference counts, allocator state, numpy's save path...) costs a page fault, ~700 of them
     for a warm relu job. Taking them here moves them off the critical path.
     """
-    import builtins
-
     real_import = builtins.__import__
     blob = io.BytesIO()
     np.save(blob, np.arange(-3.0, 3.0).reshape(2, 3), allow_pickle=False)
@@ -696,6 +721,9 @@ def _check_seccomp() -> str:
         code = 0
         try:
             _close_inherited(())
+            if _OPTIONS.get("child_uid") is not None:
+                _become_child_user(int(_OPTIONS["child_uid"]), int(_OPTIONS["uid"]))
+            reader, _writer = os.pipe()
             _install_seccomp(_prepare_seccomp(os.getpid()))
         except BaseException:
             os._exit(100)
@@ -705,6 +733,7 @@ def _check_seccomp() -> str:
             (4, lambda: os.open(os.devnull, os.O_WRONLY)),
             (8, lambda: os.kill(os.getppid(), 0)),
             (16, os.fork),
+            (64, lambda: fcntl.fcntl(reader, fcntl.F_SETOWN, os.getppid())),
         )
         for bit, probe in probes:
             try:
@@ -716,8 +745,6 @@ def _check_seccomp() -> str:
             except BaseException:
                 code |= bit
         try:
-            import threading
-
             box = []
             thread = threading.Thread(target=lambda: box.append(float((np.ones((40, 40)) @ np.ones((40, 40))).sum())))
             thread.start()
@@ -736,22 +763,9 @@ def _check_seccomp() -> str:
     if code < 0:
         return f"failed: the probe died of signal {-code}"
     names = {1: "TCP socket", 2: "unix socket", 4: "write-mode open", 8: "kill(parent)", 16: "fork", 32: "threads"}
+    names[64] = "fcntl(F_SETOWN)"
     wrong = [name for bit, name in names.items() if code & bit]
     return "failed: " + ", ".join(f"{name} not as expected" for name in wrong)
-
-
-def _drop_privileges(uid: int) -> None:
-    """Become the dedicated slot uid for good (RLIMIT_NPROC only works for a non-root uid)."""
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
-    if os.getresuid() != (uid, uid, uid) or os.getresgid() != (uid, uid, uid):
-        raise RuntimeError("could not drop to the sandbox uid")
-    try:
-        os.setuid(0)
-    except PermissionError:
-        return
-    raise RuntimeError("root could be regained after dropping privileges")
 
 
 def _serve(control: socket.socket, info: dict) -> None:
@@ -793,8 +807,6 @@ def _kill_tree(pid: int) -> None:
 
 def _supervise(control: socket.socket, pid: int) -> dict:
     """Wait for the job's child to exit, killing it when the trusted side asks; return its report."""
-    import select
-
     pidfd = os.pidfd_open(pid)
     poller = select.poll()
     poller.register(control.fileno(), select.POLLIN)
@@ -828,20 +840,19 @@ def _supervise(control: socket.socket, pid: int) -> dict:
 def main() -> None:
     global _SECCOMP
     control = socket.socket(fileno=int(sys.argv[1]))
-    options = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
+    _OPTIONS.update(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the worker, which closes us
     _warm_up()
-    arch = os.uname().machine
-    if arch in SYSCALLS and struct.calcsize("P") == 8 and options.get("seccomp", True):
-        _SECCOMP = build_seccomp_filter(arch, options.get("files", "readonly"))
-    if options.get("uid") is not None:
-        _drop_privileges(int(options["uid"]))
+    _install_fp_recorder()
+    seccomp = _OPTIONS.get("seccomp")
+    if seccomp:
+        _SECCOMP = (base64.b64decode(seccomp["program"]), [int(offset) for offset in seccomp["pid_offsets"]])
+    if _OPTIONS.get("uid") is not None:
+        _become_zygote_user(int(_OPTIONS["uid"]), keep_setuid=_OPTIONS.get("child_uid") is not None)
     # After any uid change, which resets both: die with the trusted side; /proc/<pid>/mem and
     # ptrace stay closed to anything running as the same uid.
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     _prctl(PR_SET_DUMPABLE, 0)
-    import gc
-
     gc.collect()
     gc.freeze()  # the children's garbage collections skip the zygote's objects
     info = {
@@ -849,9 +860,8 @@ def main() -> None:
         "numpy": np.__version__,
         "pid": os.getpid(),
         "uid": os.getuid(),
-        "arch": arch,
+        "arch": os.uname().machine,
         "seccomp": _check_seccomp(),
-        "files": options.get("files", "readonly"),
     }
     _serve(control, info)
 

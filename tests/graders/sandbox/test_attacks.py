@@ -469,7 +469,7 @@ def test_17_npy_header_bomb_is_rejected_before_allocating(sandbox, relu, honest_
     """)
     verdict = grade(relu, source, zygote=sandbox)
     assert verdict.score == 0.0
-    assert "could not be read: array data does not match its header" in verdict.cases[0].message
+    assert "Your code corrupted its results: array is too large" in verdict.cases[0].message
     honest_still_passes(sandbox)
 
 
@@ -584,7 +584,7 @@ def test_27_threads_and_grandchildren_do_not_outlive_the_job(sandbox, fast_relu,
         os = _import("os", {})
 
         def late():
-            time.sleep(0.8)  # after the 0.5 s kill: must never run
+            time.sleep(1.5)  # after the kill at the end of the first window (0.5 s + loading): must never run
             for fd in range(1, 20):
                 try:
                     os.write(fd, b"LATE")
