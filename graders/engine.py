@@ -28,7 +28,7 @@ from graders.bundle import Bundle, copy_inputs, normalize_output
 from graders.cases import Case, MistakeVariant
 from graders.compare import NON_FINITE, WRONG_SHAPE, WRONG_TYPE, compare, matches, preview
 from graders.feedback import Phrase, render, say
-from graders.sandbox import Budget, CaseRun, RunResult, Zygote
+from graders.sandbox import Budget, CaseRun, Zygote
 from graders.verdict import (
     ERROR,
     FAIL,
@@ -55,42 +55,32 @@ MAX_VERDICT_BYTES = 256 << 10
 def grade(bundle: Bundle, source: str, *, zygote: Zygote) -> Verdict:
     """Grade ``source`` against ``bundle``. Raises SandboxUnavailable when the platform fails."""
     started = time.perf_counter()
-    budget = Budget(bundle.limits)
     cases = bundle.cases
-    runs: list[CaseRun | None] = [None] * len(cases)
     visible = [i for i, case in enumerate(cases) if not case.hidden]
     hidden = [i for i, case in enumerate(cases) if case.hidden]
-    if visible:
-        shown = _run(bundle, source, zygote, visible, budget)
-        if shown.load_status:
-            return _with_time(_not_gradable(bundle, shown.load_status, shown.load_message, shown.load_phrases), started)
-        _place(runs, visible, shown)
-    if hidden:
-        secret = _run(bundle, source, zygote, hidden, budget)
-        if secret.load_status:
-            if not visible:
-                phrase = _status_phrase(secret.load_status, bundle, None)
-                return _with_time(_not_gradable(bundle, secret.load_status, render([phrase]), (phrase,)), started)
-            phrase = say("hidden_load_failed", status=_status_phrase(secret.load_status, bundle, None))
-            for index in hidden:
-                runs[index] = CaseRun(
-                    index=index, status=secret.load_status, message=render([phrase]), phrases=(phrase,)
-                )
-        else:
-            _place(runs, hidden, secret)
-    return _with_time(verdict_from_runs(bundle, runs), started)
-
-
-def _run(bundle: Bundle, source: str, zygote: Zygote, indices: list[int], budget: Budget) -> RunResult:
-    cases = bundle.cases
-    return zygote.run(
-        source, bundle.function, [(cases[i].args, cases[i].kwargs) for i in indices], bundle.limits, budget
+    order = visible + hidden
+    run = zygote.run(
+        source,
+        bundle.function,
+        [(cases[i].args, cases[i].kwargs) for i in order],
+        bundle.limits,
+        Budget(bundle.limits),
+        reveal_from=len(visible),
     )
-
-
-def _place(runs: list[CaseRun | None], indices: list[int], run: RunResult) -> None:
-    for index, case_run in zip(indices, run.cases, strict=False):
+    runs: list[CaseRun | None] = [None] * len(cases)
+    for index, case_run in zip(order, run.cases, strict=False):
         runs[index] = dataclasses.replace(case_run, index=index)
+    if run.load_status and not run.load_saw_hidden:  # the message comes from a child without hidden inputs
+        return _with_time(_not_gradable(bundle, run.load_status, run.load_message, run.load_phrases), started)
+    if run.load_status:
+        status = _status_phrase(run.load_status, bundle, None)
+        if not visible:
+            return _with_time(_not_gradable(bundle, run.load_status, render([status]), (status,)), started)
+        phrase = say("hidden_load_failed", status=status)
+        for index in hidden:
+            if runs[index] is None:
+                runs[index] = CaseRun(index=index, status=run.load_status, message=render([phrase]), phrases=(phrase,))
+    return _with_time(verdict_from_runs(bundle, runs), started)
 
 
 def _with_time(verdict: Verdict, started: float) -> Verdict:
@@ -163,7 +153,14 @@ def _status_phrase(status: str, bundle: Bundle, case: Case | None) -> Phrase:
 
 # Phrases the trusted side builds without any data from the child: a hidden case may show them.
 SAFE_FOR_HIDDEN = frozenset(
-    {"time_limit_in_case", "memory_limit_in_case", "budget_spent", "budget_not_run", "hidden_load_failed"}
+    {
+        "time_limit_in_case",
+        "memory_limit_in_case",
+        "budget_spent",
+        "budget_not_run",
+        "result_bytes_spent",
+        "hidden_load_failed",
+    }
 )
 
 

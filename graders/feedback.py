@@ -67,6 +67,9 @@ PHRASES: dict[str, str] = {
     "budget_not_run": gettext_noop(
         "Not run: the submission's time budget of {seconds} s (all cases together) was used up"
     ),
+    "result_bytes_spent": gettext_noop(
+        "Not run: your function already returned more than {cap} of data over the earlier cases"
+    ),
     # Hidden cases: only the trusted side's own wording, never anything the student's process wrote.
     "hidden_wrong_values": gettext_noop("Wrong values (hidden case: its inputs and expected values are not shown)"),
     "hidden_wrong_shape": gettext_noop("Wrong shape (hidden case: its inputs and expected values are not shown)"),

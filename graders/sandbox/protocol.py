@@ -165,9 +165,10 @@ class FrameReader:
         if len(self.buffer) < end:
             return None
         blobs, offset = [], 4 + header_len
-        for size in sizes:
-            blobs.append(bytes(self.buffer[offset : offset + size]))
-            offset += size
+        with memoryview(self.buffer) as view:  # one copy per blob, not two
+            for size in sizes:
+                blobs.append(bytes(view[offset : offset + size]))
+                offset += size
         del self.buffer[:end]
         return header, blobs
 

@@ -54,6 +54,8 @@ EXIT_RUNNER_BROKEN = 70  # runner.py: the runner failed after student code ran (
 LOAD_ALLOWANCE_S = 0.5
 # A submission's wall-time budget over all its cases and children, as a multiple of the case limit.
 BUDGET_FACTOR = 3.0
+# Room for the frames that carry no data ("armed", "loaded", headers) beyond the result byte budget.
+FRAMING_ALLOWANCE = 64 << 10
 KILL_GRACE_S = 10.0  # a child the zygote was told to kill and that has not exited by then: zygote broken
 
 
@@ -110,7 +112,8 @@ class RunResult:
     load_status: str = ""  # set when the file could not run at all: error | timeout | memory | forbidden
     load_message: str = ""
     load_phrases: tuple[Phrase, ...] = ()
-    printed: bytes = b""
+    load_saw_hidden: bool = False  # the child that failed to load held cases from ``reveal_from`` on
+    printed: bytes = b""  # what the cases before ``reveal_from`` printed
 
 
 @dataclass
@@ -128,6 +131,7 @@ class _Attempt:
     exit_pending: bool = False  # every result arrived: the child's exit is collected before the next job
     printed: bytearray = field(default_factory=bytearray)
     printed_total: int = 0
+    printed_before_reveal: int | None = None  # len(printed) when the later cases were sent
 
 
 class Zygote:
@@ -317,34 +321,36 @@ class Zygote:
         cases: list[tuple[tuple, dict]],
         limits: Limits,
         budget: Budget | None = None,
+        *,
+        reveal_from: int | None = None,
     ) -> RunResult:
         """Run ``function`` from ``source`` on each case's (args, kwargs); one child per attempt.
 
-        ``budget`` is shared by every run of one submission; cases it leaves no time for are not
-        run (status timeout, ``budget_spent``).
+        Cases from ``reveal_from`` on (the hidden ones) reach a child only once it has returned a
+        result for every case before them: what those earlier cases produced is final before the
+        process holds a later case's inputs. ``budget`` is shared by every run of one submission;
+        cases it leaves no time for are not run (status timeout, ``budget_spent``).
         """
         budget = budget or Budget(limits)
+        reveal_from = len(cases) if reveal_from is None else reveal_from
         result = RunResult(cases=[])
-        blobs: list[bytes] = []
-        header = {
-            "source": source,
-            "function": function,
-            "cases": [
-                {"index": i, "args": encode_value(tuple(args), blobs), "kwargs": encode_value(dict(kwargs), blobs)}
-                for i, (args, kwargs) in enumerate(cases)
-            ],
-        }
-        payload = encode_frame(header, blobs)
         start = 0
         while start < len(cases):
             if budget.spent:
                 self._budget_spent(result, start, len(cases), budget)
                 break
+            if budget.result_bytes <= 0:
+                self._bytes_spent(result, start, len(cases), limits)
+                break
             self._ready()
             self.cgroups.set_memory_limit(self._memory_baseline + (limits.memory_mib << 20) + CGROUP_HEADROOM)
-            attempt = self._attempt(payload, start, len(cases), limits, budget)
+            first_end = reveal_from if start < reveal_from else len(cases)
+            parts = [_encode_part(cases, start, first_end, {"source": source, "function": function})]
+            if first_end < len(cases):
+                parts.append(_encode_part(cases, first_end, len(cases), {}))
+            attempt = self._attempt(parts, start, first_end, len(cases), limits, budget)
             self.jobs_done += 1
-            start = self._collect(attempt, start, len(cases), limits, budget, result)
+            start = self._collect(attempt, start, len(cases), limits, budget, result, saw_hidden=start >= reveal_from)
         if not self._exit_pending:
             self._check_tasks()
         return result
@@ -356,6 +362,12 @@ class Zygote:
             result.cases.append(
                 CaseRun(index=index, status="timeout", message=render([phrase]), phrases=(phrase,), budget_spent=True)
             )
+
+    @staticmethod
+    def _bytes_spent(result: RunResult, start: int, total: int, limits: Limits) -> None:
+        phrase = say("result_bytes_spent", cap=_size(limits.result_bytes))
+        for index in range(start, total):
+            result.cases.append(CaseRun(index=index, status="error", message=render([phrase]), phrases=(phrase,)))
 
     def settle(self) -> int | None:
         """Wait for the last job's process to exit (normally done lazily, before the next job).
@@ -411,7 +423,15 @@ class Zygote:
         return json.loads(message) if message else None
 
     def _collect(
-        self, attempt: _Attempt, start: int, total: int, limits: Limits, budget: Budget, result: RunResult
+        self,
+        attempt: _Attempt,
+        start: int,
+        total: int,
+        limits: Limits,
+        budget: Budget,
+        result: RunResult,
+        *,
+        saw_hidden: bool = False,
     ) -> int:
         """Fold one child's results into ``result``; return the index of the next case to run."""
         if not attempt.armed:
@@ -422,8 +442,10 @@ class Zygote:
             raise SandboxUnavailable(
                 f"the sandbox failed to set up a job (exit {code}, {attempt.kill_reason or 'no kill'}): {printed}"
             )
-        if len(result.printed) < limits.output_bytes:
-            result.printed += bytes(attempt.printed[: limits.output_bytes - len(result.printed)])
+        if not saw_hidden:
+            printed = attempt.printed[: attempt.printed_before_reveal]
+            result.printed += bytes(printed[: max(0, limits.output_bytes - len(result.printed))])
+        result.load_saw_hidden = saw_hidden
         if attempt.load_error is not None:
             status = {"forbidden": "forbidden", "memory": "memory"}.get(attempt.load_error.kind, "error")
             result.load_status = status
@@ -506,7 +528,9 @@ class Zygote:
             return "error", say("ended_process")
         return "error", say("exit_code", code=str(code))
 
-    def _attempt(self, payload: bytes, start: int, total: int, limits: Limits, budget: Budget) -> _Attempt:
+    def _attempt(
+        self, parts: list[bytes], start: int, first_end: int, total: int, limits: Limits, budget: Budget
+    ) -> _Attempt:
         assert self.control is not None
         job_r, job_w = os.pipe()
         res_r, res_w = os.pipe()
@@ -532,9 +556,9 @@ class Zygote:
         for fd in owned:
             os.set_blocking(fd, False)
         attempt = _Attempt(started=time.monotonic())
-        reader = FrameReader(budget.result_bytes)
+        reader = FrameReader(budget.result_bytes + FRAMING_ALLOWANCE)
         try:
-            self._pump(payload, owned, attempt, start, total, limits, budget, reader)
+            self._pump(parts, owned, attempt, start, first_end, total, limits, budget, reader)
         except SandboxUnavailable:
             raise
         except Exception:
@@ -561,10 +585,11 @@ class Zygote:
 
     def _pump(
         self,
-        payload: bytes,
+        parts: list[bytes],
         owned: list[int],
         attempt: _Attempt,
         start: int,
+        first_end: int,
         total: int,
         limits: Limits,
         budget: Budget,
@@ -585,6 +610,7 @@ class Zygote:
         poller.register(res_r, select.POLLIN)
         poller.register(out_r, select.POLLIN)
         poller.register(self.control.fileno(), select.POLLIN)
+        payload, later = parts[0], parts[1:]
         sent = 0
         open_reads = {res_r, out_r}
         window_opened = attempt.started + LOAD_ALLOWANCE_S
@@ -621,9 +647,10 @@ class Zygote:
                         sent = len(payload)
                     if sent >= len(payload):
                         poller.unregister(job_w)
-                        owned.remove(job_w)
-                        os.close(job_w)
-                        job_w = -1
+                        if not later:  # the whole job is out: the child reads the end of the pipe
+                            owned.remove(job_w)
+                            os.close(job_w)
+                            job_w = -1
                 elif fd == self.control.fileno():
                     message = self.control.recv(65536)
                     if not message:
@@ -658,6 +685,13 @@ class Zygote:
                                 window_opened = time.monotonic()
                             elif taken == "loaded":  # loaded early: the first window opens early, never later
                                 window_opened = min(window_opened, time.monotonic())
+                        if later and start + len(attempt.results) >= first_end and sent >= len(payload):
+                            # Every earlier result is in: only now may this child hold the later cases.
+                            if out_r in open_reads:
+                                self._drain_output(out_r, attempt, budget)
+                            attempt.printed_before_reveal = len(attempt.printed)
+                            payload, later, sent = later[0], later[1:], 0
+                            poller.register(job_w, select.POLLOUT)
                     except ProtocolError as exc:
                         problem = exc
                     if problem is not None:
@@ -716,6 +750,23 @@ class Zygote:
         except OSError:
             pass
         return time.monotonic()
+
+
+def _encode_part(cases: list[tuple[tuple, dict]], start: int, end: int, header: dict[str, Any]) -> bytes:
+    """Cases ``start`` to ``end`` as one part of a job (the first part also names the source and function)."""
+    blobs: list[bytes] = []
+    header = dict(
+        header,
+        cases=[
+            {
+                "index": i,
+                "args": encode_value(tuple(cases[i][0]), blobs),
+                "kwargs": encode_value(dict(cases[i][1]), blobs),
+            }
+            for i in range(start, end)
+        ],
+    )
+    return encode_frame(header, blobs)
 
 
 def _read_some(fd: int) -> bytes | None:

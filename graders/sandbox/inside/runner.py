@@ -368,13 +368,25 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while True:
-        chunk = os.read(fd, 1 << 20)
+def _read_exact(fd: int, count: int) -> bytes | None:
+    chunks, missing = [], count
+    while missing:
+        chunk = os.read(fd, min(missing, 1 << 20))
         if not chunk:
-            return b"".join(chunks)
+            return None
         chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_job(fd: int) -> tuple[dict, list[bytes]] | None:
+    """The next part of the job from the trusted side, or None once it has closed the pipe."""
+    prefix = _read_exact(fd, 4)
+    if prefix is None:
+        return None
+    (header_len,) = struct.unpack(">I", prefix)
+    job = json.loads(_read_exact(fd, header_len))
+    return job, [_read_exact(fd, size) for size in job["blobs"]]
 
 
 def _send_frame(fd: int, header: dict, blobs: list[bytes] = ()) -> None:
@@ -523,7 +535,12 @@ def _load_error(result_fd: int, kind: str, phrase: dict) -> None:
     _send_frame(result_fd, {"type": "load_error", "kind": kind, "phrase": phrase})
 
 
-def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
+def _run_job(job: dict, blobs: list[bytes], result_fd: int, job_fd: int = -1) -> None:
+    """Load the student's file, run the job's cases, then any further cases the trusted side sends.
+
+    The hidden cases arrive as such a second part, once every visible result has been read: what
+    the student sees of the visible cases is final before this process holds a hidden input.
+    """
     source = job["source"]
     function_name = job["function"]
     try:
@@ -557,7 +574,15 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
         return
     _send_frame(result_fd, {"type": "loaded"})
 
-    for case in job["cases"][job.get("start", 0) :]:
+    part = (job, blobs)
+    while part is not None:
+        _run_cases(function, source, *part, result_fd)
+        part = _read_job(job_fd) if job_fd >= 0 else None
+    _send_frame(result_fd, {"type": "done"})
+
+
+def _run_cases(function, source: str, job: dict, blobs: list[bytes], result_fd: int) -> None:
+    for case in job["cases"]:
         args = _decode_value(case["args"], blobs)
         kwargs = _decode_value(case["kwargs"], blobs)
         header = {"type": "result", "index": case["index"], "status": "ok"}
@@ -578,7 +603,6 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int) -> None:
             header.update(status="error", **_exception_fields(source, exc))
             out_blobs = []
         _send_frame(result_fd, header, out_blobs)
-    _send_frame(result_fd, {"type": "done"})
 
 
 def _apply_limits(limits: dict) -> None:
@@ -642,21 +666,12 @@ def _spare(sock: socket.socket) -> None:
         os.close(output_fd)
         sys.stdout = sys.stderr = stdout
         _apply_limits(limits)
-        raw = _read_all(job_fd)
-        os.close(job_fd)
-        (header_len,) = struct.unpack(">I", raw[:4])
-        job = json.loads(raw[4 : 4 + header_len])
-        job["start"] = int(limits.get("start", 0))
-        blobs, offset = [], 4 + header_len
-        for size in job["blobs"]:
-            blobs.append(raw[offset : offset + size])
-            offset += size
-        del raw
+        job, blobs = _read_job(job_fd)
         if seccomp is not None:
             _install_seccomp(seccomp)
         _send_frame(result_fd, {"type": "armed", "seccomp": seccomp is not None})
         armed = True
-        _run_job(job, blobs, result_fd)
+        _run_job(job, blobs, result_fd, job_fd)
         os._exit(0)
     except BaseException:
         try:
@@ -679,7 +694,7 @@ def _prefault() -> None:
     blob = io.BytesIO()
     np.save(blob, np.arange(-3.0, 3.0).reshape(2, 3), allow_pickle=False)
     case = {"index": 0, "args": {"tuple": [{"nd": 0}]}, "kwargs": {"dict": {"scale": {"float": 1.0}}}}
-    job = {"source": _PREFAULT_SOURCE, "function": "f", "cases": [case, dict(case, index=1)], "start": 0}
+    job = {"source": _PREFAULT_SOURCE, "function": "f", "cases": [case, dict(case, index=1)]}
     sink = os.open(os.devnull, os.O_WRONLY)
     try:
         _run_job(job, [blob.getvalue()], sink)

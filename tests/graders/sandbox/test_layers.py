@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import struct
 import sys
 import time
 from pathlib import Path
@@ -218,8 +219,8 @@ def test_a_straggler_process_triggers_a_restart_and_is_killed(relu):
 
 def test_a_setup_failure_is_a_platform_error_not_the_students(monkeypatch, relu):
     with Zygote("plain") as zygote:
-        # An address space too small to even read the job: our setup fails before the student runs.
-        monkeypatch.setattr(zygote_module, "ADDRESS_SPACE_BASELINE", (1 << 20) - (relu.limits.memory_mib << 20))
+        # A job the runner cannot read: our setup fails before the student's code runs.
+        monkeypatch.setattr(zygote_module, "_encode_part", lambda *args: struct.pack(">I", 5) + b"{{{{{")
         with pytest.raises(SandboxUnavailable, match="failed to set up a job"):
             grade(relu, "import numpy as np\ndef relu(x):\n    return np.maximum(x, 0)\n", zygote=zygote)
         monkeypatch.undo()
