@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import stat
 import threading
@@ -27,9 +28,9 @@ from typing import IO, Any
 from graders.bundle import Bundle
 from graders.engine import grade
 from graders.sandbox import SandboxUnavailable, Zygote
-from graders.verdict import FAIL, NOT_GRADABLE, PLATFORM_ERROR, Verdict
+from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict
 
-HIDDEN_FAIL_MESSAGE = "Wrong value or shape (hidden case: inputs and expected values are not shown)"
+log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 1 << 20
 # Archive limits: what a course export needs, far below what would hurt the machine.
 MAX_ARCHIVE_ENTRIES = 10_000
@@ -86,12 +87,8 @@ def verdict_record(file: str, verdict: Verdict) -> dict[str, Any]:
             "cases": [],
             "message": verdict.message,
         }
-    cases = []
-    for case in verdict.cases:
-        message = case.message
-        if case.hidden and case.status == FAIL:
-            message = HIDDEN_FAIL_MESSAGE
-        cases.append({"name": case.name, "status": case.status, "message": message})
+    # A hidden case says only what the trusted side wrote about it, whatever the verdict's age.
+    cases = [{"name": case.name, "status": case.status, "message": case.public().message} for case in verdict.cases]
     record = {
         "file": file,
         "exercise": verdict.exercise,
@@ -430,6 +427,10 @@ def grade_source(bundle: Bundle, source: str, pool: ZygotePool, attempts: int = 
             return grade(bundle, source, zygote=pool.get())
         except SandboxUnavailable as exc:
             last = str(exc)
+            pool.local.zygote = None
+        except Exception as exc:  # a fault of ours costs this file its score, never the batch its records
+            log.exception("grading a batch file failed on the platform side")
+            last = f"{type(exc).__name__}: {exc}"
             pool.local.zygote = None
     return platform_error_verdict(bundle, last)
 

@@ -27,7 +27,7 @@ import numpy as np
 from graders.bundle import Bundle, copy_inputs, normalize_output
 from graders.cases import Case, MistakeVariant
 from graders.compare import NON_FINITE, WRONG_SHAPE, WRONG_TYPE, compare, matches, preview
-from graders.feedback import Phrase, render, say
+from graders.feedback import Phrase, fit_for_hidden_case, render, say
 from graders.sandbox import Budget, CaseRun, Zygote
 from graders.verdict import (
     ERROR,
@@ -151,19 +151,6 @@ def _status_phrase(status: str, bundle: Bundle, case: Case | None) -> Phrase:
     return say("code_failed" + suffix, **where)
 
 
-# Phrases the trusted side builds without any data from the child: a hidden case may show them.
-SAFE_FOR_HIDDEN = frozenset(
-    {
-        "time_limit_in_case",
-        "memory_limit_in_case",
-        "budget_spent",
-        "budget_not_run",
-        "result_bytes_spent",
-        "hidden_load_failed",
-    }
-)
-
-
 @dataclasses.dataclass(frozen=True)
 class _Judgement:
     status: str
@@ -182,7 +169,7 @@ def _judge(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> _Judgemen
             phrases = run.phrases
         else:
             phrases = (_status_phrase(run.status, bundle, case),)
-        if phrases and all(phrase.code in SAFE_FOR_HIDDEN for phrase in phrases):
+        if phrases and all(fit_for_hidden_case(phrase) for phrase in phrases):
             hidden = phrases[0]
         elif run.status == FORBIDDEN:
             hidden = say("hidden_forbidden")

@@ -132,6 +132,34 @@ UNTRUSTED_CODES = frozenset(
         "not_a_function",
     }
 )
+# Sentences the trusted side builds from its own observations, with no data from the child: the
+# only things a hidden case may say (nested inside each other too).
+HIDDEN_CASE_CODES = frozenset(
+    {
+        "hidden_wrong_values",
+        "hidden_wrong_shape",
+        "hidden_wrong_type",
+        "hidden_non_finite",
+        "hidden_mutated",
+        "hidden_fp_events",
+        "hidden_exception",
+        "hidden_failed",
+        "hidden_forbidden",
+        "hidden_load_failed",
+        "fp_overflow",
+        "fp_divide",
+        "fp_invalid",
+        "an_exception",
+        "time_limit",
+        "time_limit_in_case",
+        "memory_limit",
+        "memory_limit_in_case",
+        "code_failed",
+        "budget_spent",
+        "budget_not_run",
+        "result_bytes_spent",
+    }
+)
 MAX_ARGUMENT_CHARS = 600
 MAX_LIST_ITEMS = 5
 
@@ -211,9 +239,23 @@ def _argument_from_json(value: Any) -> Argument:
     return str(value)
 
 
+def fit_for_hidden_case(phrase: Phrase) -> bool:
+    """Whether ``phrase`` is the trusted side's own wording throughout (see HIDDEN_CASE_CODES)."""
+    if phrase.code not in HIDDEN_CASE_CODES:
+        return False
+    for value in phrase.args.values():
+        nested = value if isinstance(value, tuple) else (value,) if isinstance(value, Phrase) else ()
+        if not all(fit_for_hidden_case(item) for item in nested):
+            return False
+    return True
+
+
 def phrase_from_untrusted(data: Any, depth: int = 0) -> Phrase | None:
     """A phrase from a sandbox frame, or None when it is not one the runner may send."""
-    if depth > 2 or not isinstance(data, dict) or data.get("code") not in UNTRUSTED_CODES:
+    if depth > 2 or not isinstance(data, dict):
+        return None
+    code = data.get("code")
+    if not isinstance(code, str) or code not in UNTRUSTED_CODES:
         return None
     raw_args = data.get("args")
     if not isinstance(raw_args, dict) or len(raw_args) > 4:
@@ -236,7 +278,7 @@ def phrase_from_untrusted(data: Any, depth: int = 0) -> Phrase | None:
             args[key] = items
         else:
             return None
-    phrase = Phrase(data["code"], args)
+    phrase = Phrase(code, args)
     try:
         PHRASES[phrase.code].format_map({key: _render_argument(v, gettext_noop) for key, v in args.items()})
     except (KeyError, IndexError, ValueError, AttributeError):

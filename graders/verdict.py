@@ -13,7 +13,7 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from graders.feedback import Phrase
+from graders.feedback import Phrase, fit_for_hidden_case
 
 GRADED = "graded"
 NOT_GRADABLE = "not_gradable"
@@ -48,10 +48,20 @@ class CaseResult:
         return self.status == PASS
 
     def public(self) -> CaseResult:
-        """Return what a student may see: hidden cases keep their name and status only."""
+        """Return what a student may see: a hidden case keeps its name, status and the trusted side's
+        own sentence about it (a verdict stored before those sentences existed shows no message)."""
         if not self.hidden:
             return self
-        return CaseResult(name=self.name, status=self.status, hidden=True, weight=self.weight, mistake=self.mistake)
+        trusted = bool(self.phrases) and all(fit_for_hidden_case(phrase) for phrase in self.phrases)
+        return CaseResult(
+            name=self.name,
+            status=self.status,
+            hidden=True,
+            weight=self.weight,
+            mistake=self.mistake,
+            message=self.message if trusted else "",
+            phrases=self.phrases if trusted else (),
+        )
 
 
 @dataclass(frozen=True)
@@ -104,8 +114,10 @@ class Verdict:
         return cls(**fields)
 
     def public(self) -> Verdict:
-        """Return the verdict as a student may see it (hidden case details removed)."""
-        return replace(self, cases=tuple(case.public() for case in self.cases))
+        """Return the verdict as a student may see it: hidden case details removed, and the grading
+        time to a tenth of a second (it covers the hidden cases, whose timing the code controls)."""
+        elapsed = round(self.elapsed_ms / 100) * 100 if math.isfinite(self.elapsed_ms) else 0.0
+        return replace(self, cases=tuple(case.public() for case in self.cases), elapsed_ms=float(elapsed))
 
 
 def _phrases(items: Any) -> tuple[Phrase, ...]:

@@ -113,7 +113,7 @@ def parse_header(raw: bytes) -> dict[str, Any]:
         header = json.loads(raw, parse_constant=_refuse_constant)
     except (ValueError, TypeError, RecursionError, UnicodeDecodeError, OverflowError) as exc:
         raise ProtocolError(f"malformed result header ({type(exc).__name__})") from None
-    if not isinstance(header, dict) or header.get("type") not in FRAME_TYPES:
+    if not isinstance(header, dict) or not isinstance(header.get("type"), str) or header["type"] not in FRAME_TYPES:
         raise ProtocolError("malformed result header")
     sizes = header.get("blobs", [])
     if not isinstance(sizes, list) or len(sizes) > MAX_BLOBS or not all(_is_count(size) for size in sizes):
@@ -225,11 +225,15 @@ def printable(text: str, limit: int) -> str:
 
 def read_result(header: dict[str, Any], blobs: list[bytes]) -> ResultFrame:
     index, status = header.get("index"), header.get("status")
-    if type(index) is not int or status not in CASE_STATUSES:
+    if type(index) is not int or not isinstance(status, str) or status not in CASE_STATUSES:
         raise ProtocolError("malformed result frame")
     if status == "ok":
         fp_events = header.get("fp", [])
-        if not isinstance(fp_events, list) or len(fp_events) > len(FP_EVENTS) or not set(fp_events) <= set(FP_EVENTS):
+        if (
+            not isinstance(fp_events, list)
+            or len(fp_events) > len(FP_EVENTS)
+            or not all(isinstance(event, str) and event in FP_EVENTS for event in fp_events)
+        ):
             raise ProtocolError("malformed floating-point report")
         seen: set[int] = set()
         return ResultFrame(
@@ -248,7 +252,7 @@ def read_result(header: dict[str, Any], blobs: list[bytes]) -> ResultFrame:
 
 def read_load_error(header: dict[str, Any]) -> LoadErrorFrame:
     kind = header.get("kind")
-    if kind not in LOAD_ERROR_KINDS:
+    if not isinstance(kind, str) or kind not in LOAD_ERROR_KINDS:
         raise ProtocolError("malformed load error")
     message, phrases = read_message(header)
     return LoadErrorFrame(kind=kind, message=message, phrases=phrases)

@@ -20,6 +20,11 @@ def relu():
 
 
 @pytest.fixture(scope="session")
+def sigmoid():
+    return load_bundle(EXERCISES / "sigmoid")
+
+
+@pytest.fixture(scope="session")
 def fast_relu(relu):
     """relu with a 0.5 s time limit, so that timeouts keep the suite fast."""
     return dataclasses.replace(relu, limits=Limits(time_s=0.5, memory_mib=256))
