@@ -189,7 +189,11 @@ def load_bundle(path: Path | str) -> Bundle:
     try:
         rtol = float(tolerance.get("rtol", DEFAULT_RTOL))
         atol = float(tolerance.get("atol", DEFAULT_ATOL))
-        limit = Limits(time_s=float(limits.get("time_s", 2.0)), memory_mib=int(limits.get("memory_mib", 256)))
+        limit = Limits(
+            time_s=float(limits.get("time_s", 2.0)),
+            memory_mib=int(limits.get("memory_mib", 256)),
+            budget_s=float(limits.get("budget_s", 0.0)),
+        )
         points = float(meta.get("points", 10))
         seed = int(meta.get("cases", {}).get("seed", 0))
     except (TypeError, ValueError) as exc:
@@ -198,6 +202,8 @@ def load_bundle(path: Path | str) -> Bundle:
         raise BundleError(path, "tolerances must be in [0, 1)")
     if not (0 < limit.time_s <= 30 and 32 <= limit.memory_mib <= 4096):
         raise BundleError(path, "limits: time_s must be in (0, 30] and memory_mib in [32, 4096]")
+    if limit.budget_s and not limit.time_s <= limit.budget_s <= 60:
+        raise BundleError(path, "limits: budget_s (the whole submission's time) must be in [time_s, 60]")
     function = _require(meta, "function", str, path)
     if not function.isidentifier():
         raise BundleError(path, f"function {function!r} is not a Python identifier")

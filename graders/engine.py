@@ -206,7 +206,13 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
     base = {"name": case.name, "weight": case.weight, "status": judged.status}
     if case.hidden:
         phrases = (judged.hidden_phrase,) if judged.hidden_phrase else ()
-        return CaseResult(hidden=True, message=render(phrases), phrases=phrases, **base), judged.wrong_values
+        # Course staff may read what happened; public() drops it, and nothing else shows it.
+        explanation = render(judged.phrases) if judged.phrases else judged.message
+        details = {"explanation": explanation[:2000]} if explanation else {}
+        return (
+            CaseResult(hidden=True, message=render(phrases), phrases=phrases, details=details, **base),
+            judged.wrong_values,
+        )
     details = {
         "description": case.description,
         "description_zh": case.description_zh,

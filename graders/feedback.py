@@ -50,10 +50,6 @@ PHRASES: dict[str, str] = {
     "mutated_inputs": gettext_noop(
         "Your function changed its input arrays or lists; it must leave them as they were (work on a copy)"
     ),
-    "numpy_warned": gettext_noop(
-        "NumPy warned during this case ({warnings}); the exercise asks for a version that never overflows or "
-        "divides by zero"
-    ),
     "fp_events": gettext_noop(
         "NumPy reported {events} during this case: the exercise asks for a version that never overflows, divides "
         "by zero or makes invalid values (np.seterr and np.errstate do not hide it from the grader)"

@@ -107,8 +107,16 @@ class Verdict:
     def from_dict(cls, data: dict[str, Any]) -> Verdict:
         fields = dict(data)
         fields["cases"] = tuple(
-            CaseResult(**{**case, "phrases": _phrases(case.get("phrases", ()))}) for case in data.get("cases", ())
+            CaseResult(
+                **{
+                    **case,
+                    "phrases": _phrases(case.get("phrases", ())),
+                    "duration_ms": _number(case.get("duration_ms", 0.0)),
+                }
+            )
+            for case in data.get("cases", ())
         )
+        fields["elapsed_ms"] = _number(data.get("elapsed_ms", 0.0))
         fields["mistakes"] = tuple(Mistake(**m) for m in data.get("mistakes", ()))
         fields["phrases"] = _phrases(data.get("phrases", ()))
         return cls(**fields)
@@ -126,6 +134,15 @@ def _phrases(items: Any) -> tuple[Phrase, ...]:
         return tuple(item if isinstance(item, Phrase) else Phrase.from_dict(item) for item in items)
     except (ValueError, KeyError, TypeError, AttributeError):
         return ()
+
+
+def _number(value: Any) -> float:
+    """A stored timing: to_dict() wrote NaN and infinity as strings; anything unreadable is 0."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) else 0.0
 
 
 def _json_safe(value: Any) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -90,13 +92,28 @@ class QuizSerializer(serializers.ModelSerializer):
         return {"en": quiz.title_en, "zh": quiz.title_zh}
 
 
+class FiniteFloatField(serializers.FloatField):
+    """A number from a stored verdict: NaN, infinity or anything unreadable comes back as null (a
+    verdict stored before durations were measured on the trusted side may hold a child's NaN)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value) -> float | None:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
+        return number if math.isfinite(number) else None
+
+
 class CaseResultSerializer(serializers.Serializer):
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=CASE_STATUSES)
     message = serializers.CharField(allow_blank=True)
     hidden = serializers.BooleanField()
-    weight = serializers.FloatField()
-    duration_ms = serializers.FloatField()
+    weight = FiniteFloatField()
+    duration_ms = FiniteFloatField()
     details = serializers.DictField(
         help_text="Visible cases only: previews of inputs, expected, got; where they differ"
     )
@@ -119,7 +136,7 @@ class VerdictSerializer(serializers.Serializer):
     mistakes = MistakeSerializer(many=True)
     exercise = serializers.CharField()
     bundle_hash = serializers.CharField(allow_blank=True)
-    elapsed_ms = serializers.FloatField()
+    elapsed_ms = FiniteFloatField()
     tolerance = serializers.DictField(help_text="rtol and atol")
 
 

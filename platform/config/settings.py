@@ -142,13 +142,18 @@ EXERCISES_DIR = Path(env.str("DLGRADE_EXERCISES_DIR", default=str(ROOT / "exerci
 QUIZZES_DIR = Path(env.str("DLGRADE_QUIZZES_DIR", default=str(ROOT / "quizzes")))
 DLGRADE_SANDBOX = env.str("DLGRADE_SANDBOX", default="auto")  # auto | bwrap | plain
 MAX_SOURCE_BYTES = env.int("DLGRADE_MAX_SOURCE_BYTES", default=64 * 1024)
-# A submission still queued or running after this long is re-enqueued by the sweeper.
+# Every task is stopped after this long (a grading normally takes its submission's time budget, a
+# few seconds, at most): a hostile submission or a fault of ours can never hold a worker for good.
+TASK_TIME_LIMIT_S = env.int("DLGRADE_TASK_TIME_LIMIT_S", default=120)
+# A queued submission whose task seems lost is re-enqueued by the sweeper after this long...
 GRADING_STALE_AFTER_S = env.int("DLGRADE_GRADING_STALE_AFTER_S", default=60)
+# ...and a running one only once no live worker can still be grading it (past the hard time limit).
+GRADING_RUNNING_STALE_AFTER_S = env.int("DLGRADE_GRADING_RUNNING_STALE_AFTER_S", default=TASK_TIME_LIMIT_S + 30)
 GRADING_MAX_PLATFORM_ATTEMPTS = env.int("DLGRADE_GRADING_MAX_PLATFORM_ATTEMPTS", default=3)
 DEMO_PASSWORD = env.str("DLGRADE_DEMO_PASSWORD", default="")
 # Batch jobs: an item claimed longer ago than this (its worker was lost), or queued while its job
 # made no progress for this long (its message was lost), is sent again; grading an item is idempotent.
-BATCH_LEASE_S = env.int("DLGRADE_BATCH_LEASE_S", default=60)
+BATCH_LEASE_S = env.int("DLGRADE_BATCH_LEASE_S", default=TASK_TIME_LIMIT_S + 30)
 BATCH_MAX_UPLOAD_BYTES = env.int("DLGRADE_BATCH_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 
 # --- REST API (/api/v1/) ---------------------------------------------------------------------
@@ -230,6 +235,8 @@ else:
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
+CELERY_TASK_TIME_LIMIT = TASK_TIME_LIMIT_S
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, TASK_TIME_LIMIT_S - 15)  # raised in the task first: recorded, retried
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from graders.bundle import BundleError, load_cached
 from graders.engine import grade
-from graders.sandbox import SandboxUnavailable, Zygote
+from graders.sandbox import Zygote
 from graders.verdict import platform_error
 from submissions import services
 
@@ -53,7 +53,7 @@ def submission_grade(*, submission_id: int) -> None:
         return
     try:
         verdict = grade(bundle, submission.source, zygote=process_zygote())
-    except SandboxUnavailable:
+    except Exception:  # the sandbox failed, or the soft time limit hit mid-job: start afresh next time
         close_process_zygote()
         raise
     services.submission_record_verdict(submission_id=submission_id, verdict=verdict)

@@ -69,19 +69,23 @@ def submission_enqueue(*, submission_id: int) -> bool:
     return True
 
 
-def submission_sweep_stale(*, stale_after_s: float, max_attempts: int) -> dict[str, list[int]]:
+def submission_sweep_stale(
+    *, stale_after_s: float, running_stale_after_s: float, max_attempts: int
+) -> dict[str, list[int]]:
     """Re-send grading for submissions whose task seems lost; give up after ``max_attempts``.
 
     A submission is stale when it is queued and its task was never sent (broker down at submit)
-    or was sent more than ``stale_after_s`` ago, or when it has been running that long (its worker
-    died). Re-sending is safe: grading is idempotent and a verdict is recorded once.
+    or was sent more than ``stale_after_s`` ago, or when it has been running for more than
+    ``running_stale_after_s``: longer than the tasks' hard time limit, so no live worker can still
+    be grading it (its worker died). Re-sending is safe: grading is idempotent and a verdict is
+    recorded once.
     """
     now = timezone.now()
     cutoff = now - timedelta(seconds=stale_after_s)
     stale = Submission.objects.filter(
         Q(status=Submission.Status.QUEUED, enqueued_at__isnull=True, created_at__lt=now - timedelta(seconds=5))
         | Q(status=Submission.Status.QUEUED, enqueued_at__lt=cutoff)
-        | Q(status=Submission.Status.RUNNING, started_at__lt=cutoff)
+        | Q(status=Submission.Status.RUNNING, started_at__lt=now - timedelta(seconds=running_stale_after_s))
     ).values_list("pk", flat=True)
     report: dict[str, list[int]] = {"requeued": [], "failed": []}
     for submission_id in list(stale[:500]):

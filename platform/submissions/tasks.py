@@ -40,5 +40,7 @@ def grade_submission(self, submission_id: int) -> None:
 def sweep_stale_submissions() -> None:
     """Find submissions whose grading was lost (broker down, worker killed) and re-send them."""
     services.submission_sweep_stale(
-        stale_after_s=settings.GRADING_STALE_AFTER_S, max_attempts=settings.GRADING_MAX_PLATFORM_ATTEMPTS
+        stale_after_s=settings.GRADING_STALE_AFTER_S,
+        running_stale_after_s=settings.GRADING_RUNNING_STALE_AFTER_S,
+        max_attempts=settings.GRADING_MAX_PLATFORM_ATTEMPTS,
     )

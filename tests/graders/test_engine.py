@@ -67,7 +67,12 @@ def test_timeout_at_import_gives_every_case_that_status_once(relu, zygote):
 def test_hidden_cases_show_status_only_to_students(relu, zygote):
     verdict = grade(relu, "import numpy as np\ndef relu(x):\n    return np.abs(x)\n", zygote=zygote)
     hidden = [case for case in verdict.public().cases if case.hidden]
-    assert hidden and all(case.message == "" and case.details == {} for case in hidden)
+    assert hidden and all(case.details == {} for case in hidden)
+    assert {case.message for case in hidden if case.status == "fail"} == {
+        "Wrong values (hidden case: its inputs and expected values are not shown)"
+    }
+    staff = next(case for case in verdict.cases if case.hidden and case.status == "fail")
+    assert "values" in staff.details["explanation"]  # the full story stays for course staff
     visible = next(case for case in verdict.public().cases if case.name == "vector")
     assert visible.details["got"] == "[2. , 0.5, 0. , 0.5, 3.5]"
 

@@ -34,11 +34,11 @@ def source(text: str) -> str:
 
 
 def everything_shown(bundle, verdict) -> str:
-    """Every text a student, the API, the CLI or a batch report can show for this verdict."""
+    """Every text a student, the API, the CLI or a batch report can show for this verdict (course
+    staff also read the stored verdict, with a hidden case's full explanation)."""
     record = verdict_record("file.py", verdict)
     return "\n".join(
         [
-            json.dumps(verdict.to_dict()),
             json.dumps(verdict.public().to_dict()),
             json.dumps(record),
             csv_text([record], [case.name for case in bundle.cases]),
@@ -77,7 +77,8 @@ def assert_hidden_cases_use_fixed_wording(verdict) -> None:
                 case.name,
                 case.phrases,
             )
-            assert case.details == {} and case.duration_ms == 0.0
+            assert set(case.details) <= {"explanation"} and case.duration_ms == 0.0
+            assert case.public().details == {}
 
 
 # ---------------------------------------------------------------------------------------------

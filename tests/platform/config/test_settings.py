@@ -40,3 +40,18 @@ def test_compose_file_is_valid(tmp_path):
         [compose, "config", "--services"], cwd=tmp_path, capture_output=True, text=True
     ).stdout.split()
     assert sorted(services) == ["beat", "postgres", "redis", "web", "worker"]
+
+
+def test_every_task_has_a_hard_time_limit_above_any_submissions_budget(settings):
+    from config.celery import app
+    from graders.bundle import discover
+    from tests.conftest import EXERCISES
+
+    bundles, problems = discover(EXERCISES)
+    assert bundles and not problems
+    longest_budget = max(bundle.limits.submission_budget_s for bundle in bundles)
+    assert app.conf.task_time_limit == settings.TASK_TIME_LIMIT_S
+    assert longest_budget * 2 < app.conf.task_soft_time_limit < app.conf.task_time_limit
+    # The sweeper and the batch lease never re-send what a live worker may still be grading.
+    assert settings.GRADING_RUNNING_STALE_AFTER_S > settings.TASK_TIME_LIMIT_S
+    assert settings.BATCH_LEASE_S > settings.TASK_TIME_LIMIT_S

@@ -67,19 +67,35 @@ def test_sweeper_resends_lost_gradings_and_gives_up_after_the_limit(student, rel
     _age(lost, 300, started_at=True)
     Submission.objects.filter(pk=fresh.pk).update(enqueued_at=fresh.created_at)
 
-    report = services.submission_sweep_stale(stale_after_s=60, max_attempts=3)
+    report = services.submission_sweep_stale(stale_after_s=60, running_stale_after_s=150, max_attempts=3)
     assert sorted(report["requeued"]) == sorted([never_sent.pk, lost.pk]) == sorted(sent)
     lost.refresh_from_db()
     assert (lost.status, lost.platform_attempts) == ("queued", 1)
 
-    assert services.submission_sweep_stale(stale_after_s=60, max_attempts=3)["requeued"] == []  # not again so soon
+    assert (
+        services.submission_sweep_stale(stale_after_s=60, running_stale_after_s=150, max_attempts=3)["requeued"] == []
+    )  # not again so soon
     _age(lost, 300, enqueued_at=True)
-    services.submission_sweep_stale(stale_after_s=60, max_attempts=3)
+    services.submission_sweep_stale(stale_after_s=60, running_stale_after_s=150, max_attempts=3)
     _age(lost, 300, enqueued_at=True)
-    report = services.submission_sweep_stale(stale_after_s=60, max_attempts=3)
+    report = services.submission_sweep_stale(stale_after_s=60, running_stale_after_s=150, max_attempts=3)
     assert lost.pk in report["failed"]
     lost.refresh_from_db()
     assert lost.status == "platform_error" and lost.score is None
+
+
+def test_the_sweeper_leaves_a_submission_a_live_worker_may_still_be_grading(student, relu_exercise, monkeypatch):
+    # Re-sending it would run it in a second grading slot: one hostile file held both slots.
+    sent = []
+    monkeypatch.setattr(grade_submission, "apply_async", lambda args, **kw: sent.append(args[0]))
+    running = Submission.objects.create(user=student, exercise=relu_exercise, source=CORRECT, status="running")
+    _age(running, 100, started_at=True)  # past the queued threshold, within the task time limit
+    report = services.submission_sweep_stale(stale_after_s=60, running_stale_after_s=150, max_attempts=3)
+    assert report["requeued"] == [] == sent
+    _age(running, 160, started_at=True)  # no worker can still be on it: its task was killed
+    assert services.submission_sweep_stale(stale_after_s=60, running_stale_after_s=150, max_attempts=3)["requeued"] == [
+        running.pk
+    ]
 
 
 def test_a_task_for_a_missing_submission_is_dropped(db):

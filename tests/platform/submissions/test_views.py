@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from graders.bundle import load_bundle
 from graders.engine import grade
@@ -64,8 +65,9 @@ def test_student_sees_own_verdict_with_hidden_cases_as_pass_fail(client, student
     assert "Negative inputs came back positive" in page
     assert "2 of 5 values (40%) are off" in page  # visible case explained
     assert "non_contiguous" in page and "(hidden)" in page
-    hidden_message = next(c["message"] for c in graded.verdict["cases"] if c["name"] == "large_magnitudes")
-    assert hidden_message and hidden_message not in page
+    hidden = next(c for c in graded.verdict["cases"] if c["name"] == "large_magnitudes")
+    assert "Wrong values (hidden case: its inputs and expected values are not shown)" in page
+    assert escape(hidden["details"]["explanation"]) not in page  # values of a hidden case: staff only
 
 
 def test_other_student_cannot_see_a_submission(client, other_student, graded):
@@ -77,8 +79,8 @@ def test_other_student_cannot_see_a_submission(client, other_student, graded):
 def test_staff_see_hidden_case_details(client, instructor, graded):
     client.force_login(instructor)
     page = client.get(reverse("submissions:detail", args=[graded.pk])).content.decode()
-    hidden_message = next(c["message"] for c in graded.verdict["cases"] if c["name"] == "large_magnitudes")
-    assert hidden_message in page
+    hidden = next(c for c in graded.verdict["cases"] if c["name"] == "large_magnitudes")
+    assert escape(hidden["details"]["explanation"]) in page
     assert "return np.abs(x)" in page
 
 
