@@ -34,20 +34,11 @@ class Submission(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     graded_at = models.DateTimeField(null=True, blank=True)
-    # Made for an assignment (courses): judged against its deadline with created_at, marked here.
-    assignment = models.ForeignKey(
-        "courses.Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
-    )
-    is_late = models.BooleanField(default=False)
-    late_days = models.PositiveIntegerField(default=0)
-    late_penalty = models.FloatField(default=0.0)  # the fraction of the score lost, in [0, 1]
-    extension_applied = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "exercise", "-created_at"], name="submission_user_exercise"),
-            models.Index(fields=["assignment", "user", "exercise"], name="submission_assignment_user"),
         ]
 
     def __str__(self) -> str:
@@ -67,13 +58,6 @@ class Submission(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATUSES
-
-    @property
-    def credited_score(self) -> float | None:
-        """The score that counts for the assignment, after the late penalty."""
-        if self.score is None:
-            return None
-        return round(self.score * (1.0 - self.late_penalty), 6)
 
     @property
     def latency_s(self) -> float | None:

@@ -15,6 +15,7 @@ WRONG = "import numpy as np\ndef relu(x):\n    return np.abs(x)\n"
 def graded(student, relu_exercise, zygote, django_capture_on_commit_callbacks):
     """A wrong relu submission of `student`, graded in-process."""
     submission = services.submission_create(user=student, exercise=relu_exercise, source=WRONG)
+    services.submission_start(submission_id=submission.pk)
     verdict = grade(load_bundle(EXERCISES / "relu"), WRONG, zygote=zygote)
     services.submission_record_verdict(submission_id=submission.pk, verdict=verdict)
     submission.refresh_from_db()
