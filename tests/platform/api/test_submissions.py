@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from submissions.models import Submission
 from tests.conftest import sync_only, wait_until_final
@@ -80,3 +83,53 @@ def test_the_web_pages_rate_limit_applies_to_the_api(as_student, relu_exercise, 
     assert int(response["Retry-After"]) > 0
     assert response.json()["message"].startswith("You are submitting too fast: at most 2 submissions in 60 s.")
     assert Submission.objects.count() == 2
+
+
+@pytest.fixture
+def open_assignment(student, relu_exercise, django_user_model):
+    from courses import services as course_services
+    from courses.models import Membership
+
+    teacher = django_user_model.objects.create_user(username="teacher")
+    course = course_services.course_create(title="Deep learning 101", created_by=teacher)
+    Membership.objects.create(course=course, user=student)
+    now = timezone.now()
+    return course_services.assignment_create(
+        course=course,
+        title="Week 1",
+        opens_at=now - timedelta(days=1),
+        due_at=now + timedelta(days=1),
+        items=[course_services.ItemSpec(points=10, exercise=relu_exercise)],
+    )
+
+
+def test_a_submission_through_the_api_counts_and_says_for_what(as_student, open_assignment):
+    created = as_student.post("/api/v1/submissions/", {"exercise": "relu", "source": CORRECT}, format="json")
+    assert created.status_code == 201
+    body = created.json()
+    assert body["counted_for"] == [
+        {
+            "assignment": open_assignment.pk,
+            "title": "Week 1",
+            "course": "Deep learning 101",
+            "is_late": False,
+            "late_days": 0,
+            "late_penalty": 0.0,
+            "extension_applied": False,
+        }
+    ]
+    assert body["not_counted_for"] == []
+    assert as_student.get(body["url"]).json()["counted_for"][0]["assignment"] == open_assignment.pk
+    listed = as_student.get("/api/v1/submissions/").json()["results"][0]
+    assert listed["id"] == body["id"] and listed["counted_for"][0]["title"] == "Week 1"
+
+
+def test_an_api_submission_past_the_attempt_limit_is_graded_but_not_counted(as_student, open_assignment):
+    type(open_assignment).objects.filter(pk=open_assignment.pk).update(max_attempts=1)
+    as_student.post("/api/v1/submissions/", {"exercise": "relu", "source": WRONG}, format="json")
+    second = as_student.post("/api/v1/submissions/", {"exercise": "relu", "source": CORRECT}, format="json")
+    assert second.status_code == 201
+    assert second.json()["counted_for"] == []
+    assert second.json()["not_counted_for"] == [
+        {"assignment": open_assignment.pk, "title": "Week 1", "course": "Deep learning 101", "reason": "attempts"}
+    ]
