@@ -10,7 +10,7 @@ from catalog.models import Exercise
 from graders.verdict import CASE_STATUSES, OUTCOMES
 from quizzes.models import Quiz
 from submissions.hooks import NO_ATTEMPTS_LEFT, TOO_SOON, CreditNote, credit_policy
-from submissions.models import Submission
+from submissions.models import Submission, public_seconds
 
 RECORD_STATUSES = ("graded", "error")  # a batch record's status (../shared/catalog.md)
 PLATFORM_ERROR_MESSAGE = "We could not grade this submission (our fault, not your code); please submit it again."
@@ -124,6 +124,17 @@ class VerdictSerializer(serializers.Serializer):
     tolerance = serializers.DictField(help_text="rtol and atol")
 
 
+class SecondsDateTimeField(serializers.DateTimeField):
+    """A server timestamp, to the second for students: graded_at - created_at to the microsecond would time
+    the grading, hidden cases included. Operators get it exact."""
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        if value is not None and not (request is not None and request.user.is_staff):
+            value = value.replace(microsecond=0)
+        return super().to_representation(value)
+
+
 class CreditSerializer(serializers.Serializer):
     """An assignment a submission counted for, with its late marks there."""
 
@@ -151,6 +162,10 @@ class SubmissionSerializer(serializers.ModelSerializer):
     exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
     is_final = serializers.BooleanField(read_only=True)
+    created_at = SecondsDateTimeField(read_only=True)
+    graded_at = SecondsDateTimeField(read_only=True, allow_null=True)
+    queue_wait_s = serializers.SerializerMethodField(help_text="Seconds it waited for a worker, to 0.1 s")
+    grading_s = serializers.SerializerMethodField(help_text="Seconds grading took, to 0.1 s")
     counted_for = serializers.SerializerMethodField(
         help_text="Every assignment it counts for: open for you when it was made, holding this exercise"
     )
@@ -172,6 +187,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "total",
             "created_at",
             "graded_at",
+            "queue_wait_s",
+            "grading_s",
             "counted_for",
             "not_counted_for",
             "url",
@@ -180,6 +197,15 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def get_url(self, submission: Submission) -> str:
         return reverse("api:submission-detail", args=[submission.pk], request=self.context.get("request"))
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_queue_wait_s(self, submission: Submission) -> float | None:
+        wait = submission.queue_wait_s
+        return None if wait is None else round(wait, 1)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_grading_s(self, submission: Submission) -> float | None:
+        return public_seconds(submission.grading_s)
 
     def _notes(self, submission: Submission) -> list[CreditNote]:
         notes = self.context.get("credit_notes")

@@ -60,10 +60,29 @@ class Submission(models.Model):
         return self.status in self.FINAL_STATUSES
 
     @property
-    def latency_s(self) -> float | None:
-        if self.graded_at is None:
+    def queue_wait_s(self) -> float | None:
+        """Seconds between submitting and a worker starting on it (load, not the student's code)."""
+        if self.started_at is None:
             return None
-        return (self.graded_at - self.created_at).total_seconds()
+        return max(0.0, (self.started_at - self.created_at).total_seconds())
+
+    @property
+    def grading_s(self) -> float | None:
+        """Seconds the grading itself took. Show students ``public_seconds()`` of it, never this."""
+        if self.started_at is None or self.graded_at is None:
+            return None
+        return max(0.0, (self.graded_at - self.started_at).total_seconds())
+
+
+def public_seconds(seconds: float | None) -> float | None:
+    """A duration as students may see it: to 0.1 s, and never below 0.1 s.
+
+    How long grading took depends on the hidden inputs too; finer timings would let a student
+    measure them case by case.
+    """
+    if seconds is None:
+        return None
+    return max(0.1, round(seconds, 1))
 
 
 def summarize_verdict(verdict: dict | None) -> dict:

@@ -1,10 +1,12 @@
-"""What the submission panels show: a verdict as the viewer may see it, and where work counted."""
+"""What the submission panels show: a verdict as the viewer may see it, where work counted, how long it took."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from graders.verdict import Verdict
 from submissions.hooks import CreditTarget, credit_policy
-from submissions.models import Submission
+from submissions.models import Submission, public_seconds
 from submissions.selectors import submission_staff_can_see, submissions_for
 
 MAX_ID = 2**31 - 1
@@ -21,12 +23,47 @@ def assignment_id_from(value) -> int | None:
     return number if 0 < number <= MAX_ID else 0
 
 
+@dataclass(frozen=True)
+class Timing:
+    """Queue wait and grading time apart: a long queue is load, not the student's code."""
+
+    queued_s: int | None  # whole seconds, only when the wait was noticeable
+    grading_s: float | None  # to 0.1 s (public_seconds): finer would time the hidden cases
+
+
+def timing_of(submission: Submission | None) -> Timing | None:
+    if submission is None or submission.grading_s is None:
+        return None
+    wait = submission.queue_wait_s
+    return Timing(
+        queued_s=round(wait) if wait is not None and wait >= 1 else None,
+        grading_s=public_seconds(submission.grading_s),
+    )
+
+
+def _tenth_of_a_second_ms(milliseconds: float) -> float:
+    return round(milliseconds / 100.0) * 100.0
+
+
+def student_verdict(verdict: Verdict) -> Verdict:
+    """A verdict as a student may see it: hidden cases reduced to name and status, timings to 0.1 s.
+
+    Finer timings would let a student measure the hidden cases (the total includes them).
+    """
+    public = verdict.public()
+    return replace(
+        public,
+        elapsed_ms=_tenth_of_a_second_ms(public.elapsed_ms),
+        cases=tuple(replace(case, duration_ms=_tenth_of_a_second_ms(case.duration_ms)) for case in public.cases),
+    )
+
+
 def verdict_for(*, user, submission: Submission) -> Verdict | None:
     """The stored verdict as ``user`` may see it: whole for operators and the course's staff."""
     if not submission.verdict:
         return None
     verdict = Verdict.from_dict(submission.verdict)
-    return verdict if submission_staff_can_see(user=user, submission=submission) else verdict.public()
+    return verdict if submission_staff_can_see(user=user, submission=submission) else student_verdict(verdict)
 
 
 def verdict_context(request, submission: Submission | None) -> dict:
@@ -40,6 +77,7 @@ def verdict_context(request, submission: Submission | None) -> dict:
         "verdict": verdict,
         "language": request.LANGUAGE_CODE,
         "credit_notes": notes,
+        "timing": timing_of(submission),
     }
 
 

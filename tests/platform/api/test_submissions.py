@@ -118,7 +118,7 @@ def test_a_submission_through_the_api_counts_and_says_for_what(as_student, open_
             "extension_applied": False,
         }
     ]
-    assert body["not_counted_for"] == []
+    assert body["not_counted_for"] == [] and body["queue_wait_s"] is None and body["grading_s"] is None
     assert as_student.get(body["url"]).json()["counted_for"][0]["assignment"] == open_assignment.pk
     listed = as_student.get("/api/v1/submissions/").json()["results"][0]
     assert listed["id"] == body["id"] and listed["counted_for"][0]["title"] == "Week 1"
@@ -133,3 +133,34 @@ def test_an_api_submission_past_the_attempt_limit_is_graded_but_not_counted(as_s
     assert second.json()["not_counted_for"] == [
         {"assignment": open_assignment.pk, "title": "Week 1", "course": "Deep learning 101", "reason": "attempts"}
     ]
+
+
+def test_students_get_timings_to_a_tenth_of_a_second_staff_exactly(as_student, as_staff, student, relu_exercise):
+    from graders.verdict import CaseResult, Verdict
+    from submissions.services import submission_create, submission_record_verdict
+
+    submission = submission_create(user=student, exercise=relu_exercise, source=CORRECT)
+    verdict = Verdict(
+        outcome="graded",
+        score=1.0,
+        passed=2,
+        total=2,
+        cases=(
+            CaseResult(name="vector", status="pass", duration_ms=7.89),
+            CaseResult(name="big", status="pass", hidden=True, duration_ms=151.2),
+        ),
+        elapsed_ms=163.456,
+    )
+    submission_record_verdict(submission_id=submission.pk, verdict=verdict)
+    now = timezone.now().replace(microsecond=654321)
+    Submission.objects.filter(pk=submission.pk).update(
+        created_at=now - timedelta(seconds=23.25), started_at=now - timedelta(seconds=0.163), graded_at=now
+    )
+    url = f"/api/v1/submissions/{submission.pk}/"
+    mine = as_student.get(url).json()
+    assert (mine["queue_wait_s"], mine["grading_s"]) == (23.1, 0.2)
+    assert mine["verdict"]["elapsed_ms"] == 200.0 and [c["duration_ms"] for c in mine["verdict"]["cases"]] == [0.0, 0.0]
+    assert ".654321" not in mine["graded_at"] and mine["graded_at"].endswith(f"{now:%H:%M:%S}Z")
+    staff = as_staff.get(url).json()
+    assert staff["verdict"]["elapsed_ms"] == 163.456 and staff["verdict"]["cases"][0]["duration_ms"] == 7.89
+    assert ".654321" in staff["graded_at"]
