@@ -54,7 +54,7 @@ def build(students: int, per_student: int):
     from catalog.models import Exercise
     from catalog.services import exercise_sync
     from courses import services
-    from courses.models import Membership
+    from courses.models import AssignmentCredit, Membership
     from graders.bundle import load_bundle
     from graders.engine import grade
     from graders.sandbox import Zygote
@@ -88,7 +88,6 @@ def build(students: int, per_student: int):
             row = Submission(
                 user=user,
                 exercise=rng.choice(exercises),
-                assignment=assignment,
                 source=WRONG_RELU,
                 status="graded",
                 score=1.0 if full else 0.3,
@@ -97,6 +96,10 @@ def build(students: int, per_student: int):
             row.summarize_verdict()  # bulk_create skips save(), as regrades' bulk_update does
             rows.append(row)
     Submission.objects.bulk_create(rows, batch_size=1000)
+    # What the credit rule would have written for these (all on time, all counted), in bulk.
+    AssignmentCredit.objects.bulk_create(
+        [AssignmentCredit(assignment=assignment, user_id=row.user_id, submission=row) for row in rows], batch_size=1000
+    )
     return course, assignment, len(rows), len(str(verdict))
 
 
@@ -105,8 +108,8 @@ def read_full_verdicts(assignment) -> int:
     from submissions.models import Submission
 
     counted = 0
-    rows = Submission.objects.filter(assignment=assignment).values_list(
-        "user_id", "exercise_id", "assignment_id", "status", "score", "created_at", "verdict"
+    rows = Submission.objects.filter(assignment_credits__assignment=assignment).values_list(
+        "user_id", "exercise_id", "assignment_credits__assignment_id", "status", "score", "created_at", "verdict"
     )
     for *_fields, verdict in rows.iterator(chunk_size=500):
         counted += sum(1 for case in (verdict or {}).get("cases", ()) if case.get("status") != "pass")

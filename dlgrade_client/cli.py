@@ -262,7 +262,32 @@ def format_submission(submission: dict[str, Any]) -> str:
         lines.append(f"  {case['status'].upper():<9} {name}" + (f": {_one_line(message)}" if message else ""))
     for mistake in verdict.get("mistakes", ()):
         lines.append(f"  known mistake: {mistake['message']}")
+    lines += format_credit(submission)
     return "\n".join(lines)
+
+
+NOT_COUNTED_BECAUSE = {"attempts": "no attempts were left", "interval": "too soon after the previous one"}
+
+
+def format_credit(submission: dict[str, Any]) -> list[str]:
+    """Where the submission counted (a server before issue 22 does not say: nothing is printed)."""
+    lines = []
+    for credit in submission.get("counted_for") or ():
+        marks = []
+        if credit.get("is_late"):
+            days = credit.get("late_days", 0)
+            marks.append(f"late {days} day{'s' if days != 1 else ''}")
+            if credit.get("late_penalty"):
+                marks.append(f"-{round(credit['late_penalty'] * 100)}%")
+        if credit.get("extension_applied"):
+            marks.append("with your extension")
+        lines.append(
+            f"  counted for: {credit['title']} ({credit['course']})" + (", " + ", ".join(marks) if marks else "")
+        )
+    for credit in submission.get("not_counted_for") or ():
+        reason = NOT_COUNTED_BECAUSE.get(credit.get("reason"), credit.get("reason") or "")
+        lines.append(f"  not counted for: {credit['title']} ({credit['course']}): {reason}")
+    return lines
 
 
 def _one_line(text: str, limit: int = 400) -> str:

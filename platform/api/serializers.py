@@ -11,7 +11,8 @@ from rest_framework.reverse import reverse
 from catalog.models import Exercise
 from graders.verdict import CASE_STATUSES, OUTCOMES
 from quizzes.models import Quiz
-from submissions.models import Submission
+from submissions.hooks import NO_ATTEMPTS_LEFT, TOO_SOON, CreditNote, credit_policy
+from submissions.models import Submission, public_seconds
 
 RECORD_STATUSES = ("graded", "error")  # a batch record's status (../shared/catalog.md)
 PLATFORM_ERROR_MESSAGE = "We could not grade this submission (our fault, not your code); please submit it again."
@@ -140,10 +141,54 @@ class VerdictSerializer(serializers.Serializer):
     tolerance = serializers.DictField(help_text="rtol and atol")
 
 
+class SecondsDateTimeField(serializers.DateTimeField):
+    """A server timestamp, to the second for students: graded_at - created_at to the microsecond would time
+    the grading, hidden cases included. Operators get it exact."""
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        if value is not None and not (request is not None and request.user.is_staff):
+            value = value.replace(microsecond=0)
+        return super().to_representation(value)
+
+
+class CreditSerializer(serializers.Serializer):
+    """An assignment a submission counted for, with its late marks there."""
+
+    assignment = serializers.IntegerField(source="assignment_id")
+    title = serializers.CharField()
+    course = serializers.CharField(source="course_title")
+    is_late = serializers.BooleanField()
+    late_days = serializers.IntegerField()
+    late_penalty = serializers.FloatField(help_text="The fraction of the score lost there, in [0, 1]")
+    extension_applied = serializers.BooleanField()
+
+
+class NotCountedSerializer(serializers.Serializer):
+    """An assignment whose window a submission was made in, but that did not count it."""
+
+    assignment = serializers.IntegerField(source="assignment_id")
+    title = serializers.CharField()
+    course = serializers.CharField(source="course_title")
+    reason = serializers.ChoiceField(
+        choices=(NO_ATTEMPTS_LEFT, TOO_SOON), help_text="attempts: no attempts were left; interval: too soon"
+    )
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
     is_final = serializers.BooleanField(read_only=True)
+    created_at = SecondsDateTimeField(read_only=True)
+    graded_at = SecondsDateTimeField(read_only=True, allow_null=True)
+    queue_wait_s = serializers.SerializerMethodField(help_text="Seconds it waited for a worker, to 0.1 s")
+    grading_s = serializers.SerializerMethodField(help_text="Seconds grading took, to 0.1 s")
+    counted_for = serializers.SerializerMethodField(
+        help_text="Every assignment it counts for: open for you when it was made, holding this exercise"
+    )
+    not_counted_for = serializers.SerializerMethodField(
+        help_text="Assignments it was made in the window of but that did not count it (attempt limit, interval)"
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -159,12 +204,39 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "total",
             "created_at",
             "graded_at",
+            "queue_wait_s",
+            "grading_s",
+            "counted_for",
+            "not_counted_for",
             "url",
         ]
         read_only_fields = fields
 
     def get_url(self, submission: Submission) -> str:
         return reverse("api:submission-detail", args=[submission.pk], request=self.context.get("request"))
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_queue_wait_s(self, submission: Submission) -> float | None:
+        wait = submission.queue_wait_s
+        return None if wait is None else round(wait, 1)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_grading_s(self, submission: Submission) -> float | None:
+        return public_seconds(submission.grading_s)
+
+    def _notes(self, submission: Submission) -> list[CreditNote]:
+        notes = self.context.get("credit_notes")
+        if notes is None:  # a single submission: look it up here
+            notes = credit_policy().notes(submission_ids=[submission.pk])
+        return notes.get(submission.pk, [])
+
+    @extend_schema_field(CreditSerializer(many=True))
+    def get_counted_for(self, submission: Submission) -> list[dict]:
+        return CreditSerializer([note for note in self._notes(submission) if note.counted], many=True).data
+
+    @extend_schema_field(NotCountedSerializer(many=True))
+    def get_not_counted_for(self, submission: Submission) -> list[dict]:
+        return NotCountedSerializer([note for note in self._notes(submission) if not note.counted], many=True).data
 
 
 class SubmissionDetailSerializer(SubmissionSerializer):

@@ -31,9 +31,11 @@ from batches.views import size_text, upload_too_large
 from catalog.models import Exercise
 from catalog.selectors import exercise_get_active
 from config import ratelimit
-from graders.verdict import Verdict
+from courses.selectors import course_gradebook, membership_for, memberships_of
 from quizzes.models import Quiz
+from submissions.hooks import credit_policy
 from submissions.models import Submission
+from submissions.presenters import verdict_for
 from submissions.selectors import submission_visible_to
 from submissions.services import submission_create
 
@@ -125,12 +127,12 @@ class QuizDetailView(generics.RetrieveAPIView):
 
 
 def _verdicts(request, submissions) -> dict[int, dict]:
-    """Verdicts as the user may see them: hidden case details only for staff."""
+    """Verdicts as the user may see them: hidden cases and exact timings for operators and course staff only."""
     shown = {}
     for submission in submissions:
-        if submission.verdict:
-            verdict = Verdict.from_dict(submission.verdict)
-            shown[submission.pk] = (verdict if request.user.is_staff else verdict.public()).to_dict()
+        verdict = verdict_for(user=request.user, submission=submission)
+        if verdict is not None:
+            shown[submission.pk] = verdict.to_dict()
     return shown
 
 
@@ -160,7 +162,11 @@ class SubmissionListView(generics.ListCreateAPIView):
         ],
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # Where each counted, for the whole page at once rather than one lookup per submission.
+        notes = credit_policy().notes(submission_ids=[submission.pk for submission in page])
+        context = {**self.get_serializer_context(), "credit_notes": notes}
+        return self.get_paginated_response(api_serializers.SubmissionSerializer(page, many=True, context=context).data)
 
     @extend_schema(
         summary="Submit code for an exercise; grading starts at once",
@@ -343,8 +349,6 @@ class CourseListView(generics.ListAPIView):
     serializer_class = api_serializers.CourseMembershipSerializer
 
     def get_queryset(self):
-        from courses.selectors import memberships_of
-
         return memberships_of(user=self.request.user)
 
 
@@ -361,8 +365,6 @@ class CourseGradebookView(APIView):
         responses={200: api_serializers.GradebookPageSerializer, **ERROR_RESPONSES},
     )
     def get(self, request, pk: int):
-        from courses.selectors import course_gradebook, membership_for
-
         membership = membership_for(user=request.user, course_id=pk)
         if membership is None:
             raise exceptions.NotFound("No such course.")

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:slug>/", views.exercise_detail, name="exercise-detail"),
     path("<slug:slug>/submit/", submission_views.submission_create_view, name="exercise-submit"),
     path("<slug:slug>/history/", submission_views.submission_history_view, name="exercise-history"),
+    path("<slug:slug>/counts-for/", submission_views.submission_targets_view, name="exercise-counts-for"),
 ]

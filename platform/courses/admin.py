@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from courses.models import (
     Assignment,
+    AssignmentCredit,
     AssignmentItem,
     Course,
     Extension,
@@ -56,7 +57,25 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_filter = ["course", "late_policy", "score_policy"]
     search_fields = ["title", "course__title"]
     date_hierarchy = "due_at"
+    readonly_fields = ["counts_from", "created_at"]  # the credit rule's start: set once, at creation
     inlines = [AssignmentItemInline, ExtensionInline]
+
+
+@admin.register(AssignmentCredit)
+class AssignmentCreditAdmin(admin.ModelAdmin):
+    """Read-only: credit rows are written by the credit rule (courses.services) and nothing else."""
+
+    list_display = ["id", "assignment", "user", "submission", "quiz_attempt", "counted", "is_late", "late_penalty"]
+    list_filter = ["counted", "is_late", "assignment__course"]
+    search_fields = ["user__username", "assignment__title", "submission__id"]
+    list_select_related = ["assignment", "user"]
+    readonly_fields = [f.name for f in AssignmentCredit._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Extension)

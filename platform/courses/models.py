@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses import policy
 from courses.policy import Deadline
 
 
@@ -91,6 +93,10 @@ class Assignment(models.Model):
     min_interval_s = models.PositiveIntegerField(default=0)
     score_policy = models.CharField(max_length=4, choices=ScorePolicy.choices, default=ScorePolicy.BEST)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Work made before this moment never gains credit here: an assignment cannot count what was done
+    # before it existed, whatever its opening date says. Assignments older than credit rows have the
+    # migration's time, so that work from before keeps exactly the credit it had.
+    counts_from = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -201,6 +207,65 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} until {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class AssignmentCredit(models.Model):
+    """How one submission or one quiz try counts for one assignment; written only by courses.services.
+
+    A row exists when the work was made while the assignment was open for its student (after
+    ``counts_from``, from the opening to the cut-off, with their extension) and the assignment holds
+    its exercise or quiz. ``counted`` is False when the attempt limit or the minimum interval kept
+    it from counting; the late marks are per assignment, since one submission can count for several.
+    """
+
+    class Reason(models.TextChoices):
+        NO_ATTEMPTS_LEFT = policy.NO_ATTEMPTS_LEFT, _("no attempts left")
+        TOO_SOON = policy.TOO_SOON, _("too soon after the previous one")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="credits")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(
+        "submissions.Submission", null=True, blank=True, on_delete=models.CASCADE, related_name="assignment_credits"
+    )
+    quiz_attempt = models.ForeignKey(
+        "quizzes.QuizAttempt", null=True, blank=True, on_delete=models.CASCADE, related_name="assignment_credits"
+    )
+    counted = models.BooleanField(default=True)
+    not_counted_reason = models.CharField(max_length=10, choices=Reason.choices, blank=True)
+    is_late = models.BooleanField(default=False)
+    late_days = models.PositiveIntegerField(default=0)
+    late_penalty = models.FloatField(default=0.0)  # the fraction of the score lost, in [0, 1]
+    extension_applied = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["assignment", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submission__isnull=False, quiz_attempt__isnull=True)
+                | Q(submission__isnull=True, quiz_attempt__isnull=False),
+                name="credit_is_for_one_submission_or_one_quiz_try",
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "submission"],
+                condition=Q(submission__isnull=False),
+                name="credit_submission_once",
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "quiz_attempt"],
+                condition=Q(quiz_attempt__isnull=False),
+                name="credit_quiz_attempt_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(late_penalty__gte=0, late_penalty__lte=1), name="credit_penalty_is_a_fraction"
+            ),
+        ]
+        indexes = [models.Index(fields=["assignment", "user"], name="credit_assignment_user")]
+
+    def __str__(self) -> str:
+        work = f"submission {self.submission_id}" if self.submission_id else f"quiz try {self.quiz_attempt_id}"
+        return f"{work} for {self.assignment_id}" + (
+            "" if self.counted else f" (not counted: {self.not_counted_reason})"
+        )
 
 
 class Regrade(models.Model):

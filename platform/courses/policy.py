@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from submissions.hooks import NO_ATTEMPTS_LEFT, TOO_SOON  # the reasons the pages are told, kept as one set of codes
+
 DAY = timedelta(days=1)
 
 
@@ -122,3 +124,43 @@ def window_state(deadline: Deadline, now: datetime) -> str:
     if deadline.cutoff_at is None or now <= deadline.cutoff_at:
         return "late"
     return "closed"
+
+
+# --- which attempts count: the attempt limit and the minimum interval -------------------------
+
+
+@dataclass(frozen=True)
+class Prior:
+    """An earlier attempt that counted for the same assignment item."""
+
+    at: datetime
+    uses_attempt: bool  # queued, running or graded: code that could not run and our failures use none
+    paces: bool = True  # starts the minimum interval (every attempt but the platform's failures)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    reason: str = ""  # "" when the attempt counts, else NO_ATTEMPTS_LEFT or TOO_SOON
+    wait_s: int = 0  # TOO_SOON: whole seconds until one counts again
+
+    def __bool__(self) -> bool:
+        return bool(self.reason)
+
+
+def limit_refusal(*, max_attempts: int | None, min_interval_s: int, earlier: Iterable[Prior], at: datetime) -> Refusal:
+    """Whether an attempt made at ``at`` may count, given the attempts that counted before it."""
+    earlier = [prior for prior in earlier if prior.at <= at]
+    if max_attempts is not None and sum(prior.uses_attempt for prior in earlier) >= max_attempts:
+        return Refusal(NO_ATTEMPTS_LEFT)
+    if min_interval_s:
+        last = max((prior.at for prior in earlier if prior.paces), default=None)
+        if last is not None:
+            waited = (at - last).total_seconds()
+            if waited < min_interval_s:
+                return Refusal(TOO_SOON, wait_s=max(1, math.ceil(min_interval_s - waited)))
+    return Refusal()
+
+
+def in_window(lateness: Lateness) -> bool:
+    """Whether work judged so may count at all: made between the opening and the cut-off."""
+    return not (lateness.before_open or lateness.beyond_cutoff)

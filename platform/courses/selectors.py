@@ -1,16 +1,33 @@
-"""Reads for courses: who may see what, scores as the policy counts them, regrade progress and preview."""
+"""Reads for courses: who may see what, what counts where, scores as the policy counts them, regrades."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Assignment, AssignmentItem, Course, Extension, Membership, Regrade, RegradeResult
-from courses.policy import Attempt, Deadline, ItemScore, item_score, window_state
+from catalog.models import Exercise
+from courses.models import (
+    Assignment,
+    AssignmentCredit,
+    AssignmentItem,
+    Course,
+    Extension,
+    Membership,
+    Regrade,
+    RegradeResult,
+)
+from courses.policy import Attempt, Deadline, ItemScore, Prior, item_score, limit_refusal, window_state
+from quizzes.models import QuizAttempt
+from submissions.hooks import STAFF, CreditNote, CreditTarget
 from submissions.models import Submission
+
+# Submissions in these states use up an attempt: code that could not run and our own failures do not.
+USES_AN_ATTEMPT = (Submission.Status.QUEUED, Submission.Status.RUNNING, Submission.Status.GRADED)
 
 # --- membership and access ----------------------------------------------------------------------
 
@@ -43,10 +60,12 @@ def is_course_staff(*, user, course_id: int | None) -> bool:
     return Membership.objects.filter(course_id=course_id, user=user, role__in=Membership.STAFF_ROLES).exists()
 
 
-def course_of_submission(submission: Submission) -> int | None:
-    if submission.assignment_id is None:
-        return None
-    return Assignment.objects.filter(pk=submission.assignment_id).values_list("course_id", flat=True).first()
+def user_reviews_submission(*, user, submission: Submission) -> bool:
+    """Whether ``user`` teaches a course the submission was judged for (sees its hidden cases and code)."""
+    if not user.is_authenticated:
+        return False
+    staff_courses = Membership.objects.filter(user=user, role__in=Membership.STAFF_ROLES).values("course_id")
+    return AssignmentCredit.objects.filter(submission=submission, assignment__course_id__in=staff_courses).exists()
 
 
 def students_of(*, course: Course) -> list:
@@ -71,6 +90,12 @@ def assignment_get(*, course: Course, assignment_id: int) -> Assignment | None:
 def deadline_of(*, assignment: Assignment, user) -> tuple[Deadline, Extension | None]:
     extension = Extension.objects.filter(assignment=assignment, user=user).first()
     return assignment.deadline_for(extension), extension
+
+
+def course_submissions(*, course: Course) -> QuerySet[Submission]:
+    """The submissions a course holds: those judged for one of its assignments (counted or kept from counting)."""
+    judged = AssignmentCredit.objects.filter(assignment__course=course, submission__isnull=False)
+    return Submission.objects.filter(pk__in=judged.values("submission_id"))
 
 
 # --- scores -------------------------------------------------------------------------------------
@@ -146,28 +171,31 @@ def submission_attempts(
     user_ids: set[int] | None = None,
     override: dict[int, tuple[str, float | None]] | None = None,
 ) -> dict[tuple[int, int, str], list[Attempt]]:
-    """Counted attempts by (assignment, user, item key): graded submissions and quiz attempts.
+    """Counted attempts by (assignment, user, item key): graded submissions and quiz tries that counted there.
 
-    ``override`` replaces the status and score of some submissions (a regrade preview).
+    Every page that shows points (gradebook, CSV, dashboard, student pages, regrade previews) reads
+    them here, from the credit rows the rule wrote. ``override`` replaces the status and score of
+    some submissions (a regrade preview).
     """
     attempts: dict[tuple[int, int, str], list[Attempt]] = defaultdict(list)
     if not assignments:
         return attempts
-    rows = Submission.objects.filter(assignment__in=assignments).values_list(
-        "id",
+    credits = AssignmentCredit.objects.filter(assignment__in=assignments, counted=True)
+    if user_ids is not None:
+        credits = credits.filter(user_id__in=user_ids)
+    submissions = credits.filter(submission__isnull=False).values_list(
         "assignment_id",
         "user_id",
-        "exercise_id",
-        "status",
-        "score",
+        "submission_id",
+        "submission__exercise_id",
+        "submission__status",
+        "submission__score",
         "late_penalty",
-        "created_at",
+        "submission__created_at",
         "is_late",
         "extension_applied",
     )
-    for pk, assignment_id, user_id, exercise_id, status, score, penalty, created_at, is_late, extension in rows:
-        if user_ids is not None and user_id not in user_ids:
-            continue
+    for assignment_id, user_id, pk, exercise_id, status, score, penalty, created_at, is_late, extension in submissions:
         if override and pk in override:
             status, score = override[pk]
         if status != Submission.Status.GRADED or score is None:
@@ -175,35 +203,21 @@ def submission_attempts(
         attempts[(assignment_id, user_id, f"exercise:{exercise_id}")].append(
             Attempt(score, penalty, created_at, is_late, extension, submission_id=pk)
         )
-    _quiz_attempts(assignments, user_ids, attempts)
-    return attempts
-
-
-def _quiz_attempts(assignments, user_ids, attempts) -> None:
-    """Quiz attempts count for an assignment when made in its window, judged like submissions."""
-    from quizzes.models import QuizAttempt
-
-    by_quiz: dict[int, list[Assignment]] = defaultdict(list)
-    for assignment in assignments:
-        for item in assignment.items.all():
-            if item.quiz_id:
-                by_quiz[item.quiz_id].append(assignment)
-    if not by_quiz:
-        return
-    extensions = {(e.assignment_id, e.user_id): e for e in Extension.objects.filter(assignment__in=assignments)}
-    rows = QuizAttempt.objects.filter(quiz_id__in=list(by_quiz)).values_list(
-        "id", "user_id", "quiz_id", "score", "created_at"
+    tries = credits.filter(quiz_attempt__isnull=False).values_list(
+        "assignment_id",
+        "user_id",
+        "quiz_attempt__quiz_id",
+        "quiz_attempt__score",
+        "late_penalty",
+        "quiz_attempt__created_at",
+        "is_late",
+        "extension_applied",
     )
-    for _pk, user_id, quiz_id, score, created_at in rows:
-        if user_ids is not None and user_id not in user_ids:
-            continue
-        for assignment in by_quiz[quiz_id]:
-            lateness = assignment.deadline_for(extensions.get((assignment.pk, user_id))).judge(created_at)
-            if lateness.before_open or lateness.beyond_cutoff:
-                continue
-            attempts[(assignment.pk, user_id, f"quiz:{quiz_id}")].append(
-                Attempt(score, lateness.penalty, created_at, lateness.is_late, lateness.extension_applied)
-            )
+    for assignment_id, user_id, quiz_id, score, penalty, created_at, is_late, extension in tries:
+        attempts[(assignment_id, user_id, f"quiz:{quiz_id}")].append(
+            Attempt(score, penalty, created_at, is_late, extension)
+        )
+    return attempts
 
 
 def score_assignment(
@@ -237,6 +251,30 @@ def course_gradebook(
     return gradebook
 
 
+def submission_prior(created_at: datetime, status: str) -> Prior:
+    """A submission as the attempt limit and the interval see it."""
+    return Prior(
+        at=created_at,
+        uses_attempt=status in USES_AN_ATTEMPT,
+        paces=status != Submission.Status.PLATFORM_ERROR,
+    )
+
+
+def counted_priors(*, assignments: list[Assignment], user_id: int) -> dict[tuple[int, str], list[Prior]]:
+    """Per (assignment, item key), the student's work that counted there, as the limit and interval see it."""
+    priors: dict[tuple[int, str], list[Prior]] = defaultdict(list)
+    credits = AssignmentCredit.objects.filter(assignment__in=assignments, user_id=user_id, counted=True)
+    for assignment_id, exercise_id, created_at, status in credits.filter(submission__isnull=False).values_list(
+        "assignment_id", "submission__exercise_id", "submission__created_at", "submission__status"
+    ):
+        priors[(assignment_id, f"exercise:{exercise_id}")].append(submission_prior(created_at, status))
+    for assignment_id, quiz_id, created_at in credits.filter(quiz_attempt__isnull=False).values_list(
+        "assignment_id", "quiz_attempt__quiz_id", "quiz_attempt__created_at"
+    ):
+        priors[(assignment_id, f"quiz:{quiz_id}")].append(Prior(at=created_at, uses_attempt=True))
+    return priors
+
+
 @dataclass
 class StudentItem:
     item: AssignmentItem
@@ -253,7 +291,6 @@ class StudentAssignment:
     state: str
     score: AssignmentScore
     items: list[StudentItem]
-    current: StudentItem | None = None  # the item of the exercise page it was opened for
 
 
 def student_assignment(*, assignment: Assignment, user) -> StudentAssignment:
@@ -261,23 +298,12 @@ def student_assignment(*, assignment: Assignment, user) -> StudentAssignment:
     deadline, extension = deadline_of(assignment=assignment, user=user)
     attempts = submission_attempts(assignments=[assignment], user_ids={user.pk})
     score = score_assignment(assignment, user.pk, attempts, extension)
-    used = dict(
-        Submission.objects.filter(
-            assignment=assignment,
-            user=user,
-            status__in=(Submission.Status.QUEUED, Submission.Status.RUNNING, Submission.Status.GRADED),
-        )
-        .values("exercise_id")
-        .annotate(n=Count("id"))
-        .values_list("exercise_id", "n")
-    )
+    in_use = counted_priors(assignments=[assignment], user_id=user.pk)
     items = []
     for item in assignment.items.all():
-        n = used.get(item.exercise_id, 0) if item.exercise_id else score.items[item.key].attempts
-        left = None
-        if assignment.max_attempts is not None and item.exercise_id:
-            left = max(0, assignment.max_attempts - n)
-        items.append(StudentItem(item=item, score=score.items[item.key], attempts_used=n, attempts_left=left))
+        used = sum(prior.uses_attempt for prior in in_use.get((assignment.pk, item.key), ()))
+        left = None if assignment.max_attempts is None else max(0, assignment.max_attempts - used)
+        items.append(StudentItem(item=item, score=score.items[item.key], attempts_used=used, attempts_left=left))
     return StudentAssignment(
         assignment=assignment,
         deadline=deadline,
@@ -288,37 +314,154 @@ def student_assignment(*, assignment: Assignment, user) -> StudentAssignment:
     )
 
 
-def assignment_for_exercise(*, user, assignment_id, exercise) -> StudentAssignment | None:
-    """The assignment an exercise page is opened for, if the user is in its course and it holds the exercise."""
-    try:
-        assignment_id = int(assignment_id)
-    except (TypeError, ValueError):
-        return None
-    assignment = (
-        Assignment.objects.filter(pk=assignment_id, course__memberships__user=user).select_related("course").first()
+# --- where work counts: what the submission and exercise pages show --------------------------------
+
+
+def _assignment_url(assignment: Assignment) -> str:
+    return reverse("courses:assignment-detail", args=[assignment.course_id, assignment.pk])
+
+
+def credit_notes_for(*, submission_ids: list[int]) -> dict[int, list[CreditNote]]:
+    """What each stored submission counted for, or was kept from counting for, in due date order."""
+    notes: dict[int, list[CreditNote]] = defaultdict(list)
+    if not submission_ids:
+        return notes
+    rows = (
+        AssignmentCredit.objects.filter(submission_id__in=submission_ids)
+        .select_related("assignment__course")
+        .order_by("assignment__due_at", "assignment_id")
     )
-    if assignment is None or not assignment.items.filter(exercise=exercise).exists():
-        return None
-    view = student_assignment(assignment=assignment, user=user)
-    view.current = next((i for i in view.items if i.item.exercise_id == exercise.pk), None)
-    return view
+    for row in rows:
+        notes[row.submission_id].append(
+            CreditNote(
+                assignment_id=row.assignment_id,
+                title=row.assignment.title,
+                course_title=row.assignment.course.title,
+                url=_assignment_url(row.assignment),
+                counted=row.counted,
+                reason=row.not_counted_reason,
+                is_late=row.is_late,
+                late_days=row.late_days,
+                late_penalty=row.late_penalty,
+                extension_applied=row.extension_applied,
+            )
+        )
+    return notes
 
 
-def assignment_get_for_submission(*, assignment_id) -> Assignment | None:
-    try:
-        return Assignment.objects.filter(pk=int(assignment_id)).first()
-    except (TypeError, ValueError):
-        return None
+def credit_targets_for(
+    *, user, exercise_ids: list[int], assignment_id: int | None = None, now: datetime | None = None
+) -> dict[int, list[CreditTarget]]:
+    """Per exercise, the assignments a submission made ``now`` would count for, as its student sees them.
 
-
-def student_submissions(*, course: Course, user) -> QuerySet[Submission]:
-    """Every submission a student made for the course's assignments, newest first."""
-    return (
-        Submission.objects.filter(assignment__course=course, user=user)
-        .select_related("exercise", "assignment")
-        .prefetch_related("verdict_history")
-        .order_by("-created_at", "-id")
+    Those are the assignments of the user's courses (as a student) that hold the exercise and are
+    open or accepting late work for them now. ``assignment_id`` (the assignment a page was opened
+    for) is added in any state if the user is in its course, as staff too; it is flagged is_target.
+    """
+    if not user.is_authenticated or not exercise_ids:
+        return {}
+    now = now or timezone.now()
+    memberships = {m.course_id: m for m in Membership.objects.filter(user=user)}
+    if not memberships:
+        return {}
+    student_courses = [course_id for course_id, m in memberships.items() if not m.is_staff_role]
+    items = list(
+        AssignmentItem.objects.filter(
+            assignment__course_id__in=student_courses, assignment__counts_from__lte=now, exercise_id__in=exercise_ids
+        ).select_related("assignment__course")
     )
+    if assignment_id:
+        items += list(
+            AssignmentItem.objects.filter(
+                assignment_id=assignment_id, assignment__course_id__in=list(memberships), exercise_id__in=exercise_ids
+            ).select_related("assignment__course")
+        )
+    assignments = {item.assignment_id: item.assignment for item in items}
+    if not assignments:
+        return {}
+    extensions = {e.assignment_id: e for e in Extension.objects.filter(assignment_id__in=assignments, user=user)}
+    in_use = counted_priors(assignments=list(assignments.values()), user_id=user.pk)
+    points = submission_attempts(assignments=list(assignments.values()), user_ids={user.pk})
+    targets: dict[int, dict[int, CreditTarget]] = defaultdict(dict)
+    for item in items:
+        assignment = assignments[item.assignment_id]
+        is_target = assignment.pk == assignment_id
+        deadline = assignment.deadline_for(extensions.get(assignment.pk))
+        state = window_state(deadline, now)
+        if state not in ("open", "late") and not is_target:
+            continue
+        priors = in_use.get((assignment.pk, item.key), [])
+        refusal = limit_refusal(
+            max_attempts=assignment.max_attempts, min_interval_s=assignment.min_interval_s, earlier=priors, at=now
+        )
+        is_staff = memberships[assignment.course_id].is_staff_role
+        score = item_score(
+            points.get((assignment.pk, user.pk, item.key), ()), policy=assignment.score_policy, max_points=item.points
+        )
+        targets[item.exercise_id][assignment.pk] = CreditTarget(
+            assignment_id=assignment.pk,
+            title=assignment.title,
+            course_title=assignment.course.title,
+            url=_assignment_url(assignment),
+            state=state,
+            opens_at=deadline.opens_at,
+            due_at=deadline.due_at,
+            cutoff_at=deadline.cutoff_at,
+            extended=deadline.extended,
+            counts=state in ("open", "late") and not refusal and not is_staff,
+            reason=STAFF if is_staff else refusal.reason,
+            wait_s=refusal.wait_s,
+            attempts_used=sum(prior.uses_attempt for prior in priors),
+            max_attempts=assignment.max_attempts,
+            min_interval_s=assignment.min_interval_s,
+            score_policy=assignment.score_policy,
+            late_policy=assignment.late_policy,
+            late_penalty_per_day=assignment.late_penalty_per_day,
+            points=score.points if score.started else None,
+            max_points=item.points,
+            is_target=is_target,
+        )
+    return {
+        exercise_id: sorted(found.values(), key=lambda t: (not t.is_target, t.due_at, t.assignment_id))
+        for exercise_id, found in targets.items()
+    }
+
+
+@dataclass
+class CourseWork:
+    """One submission or quiz try of a student's that a course's assignments judged, with those judgements."""
+
+    at: datetime
+    credits: list[AssignmentCredit]
+    submission: Submission | None = None
+    quiz_attempt: QuizAttempt | None = None
+
+    @property
+    def counted(self) -> bool:
+        return any(credit.counted for credit in self.credits)
+
+
+def student_course_work(*, course: Course, user) -> list[CourseWork]:
+    """Every submission and quiz try of a student's judged for the course's assignments, newest first.
+
+    The same credit rows the scores come from, so the list always holds what the points were made of.
+    """
+    rows = (
+        AssignmentCredit.objects.filter(assignment__course=course, user=user)
+        .select_related("assignment", "submission__exercise", "quiz_attempt__quiz")
+        .prefetch_related("submission__verdict_history")
+        .order_by("assignment__due_at", "assignment_id")
+    )
+    work: dict[tuple[str, int], CourseWork] = {}
+    for row in rows:
+        if row.submission_id:
+            key, at = ("submission", row.submission_id), row.submission.created_at
+            entry = work.setdefault(key, CourseWork(at=at, credits=[], submission=row.submission))
+        else:
+            key, at = ("quiz", row.quiz_attempt_id), row.quiz_attempt.created_at
+            entry = work.setdefault(key, CourseWork(at=at, credits=[], quiz_attempt=row.quiz_attempt))
+        entry.credits.append(row)
+    return sorted(work.values(), key=lambda w: (w.at, w.submission is not None), reverse=True)
 
 
 # --- regrades -----------------------------------------------------------------------------------
@@ -326,8 +469,6 @@ def student_submissions(*, course: Course, user) -> QuerySet[Submission]:
 
 def course_exercises(*, course: Course) -> list:
     """The exercises of the course's assignments, with how many stored submissions each has."""
-    from catalog.models import Exercise
-
     return list(
         Exercise.objects.filter(assignment_items__assignment__course=course)
         .distinct()
@@ -345,9 +486,7 @@ class RegradeCandidate:
 def regrade_candidates(*, course: Course) -> list[RegradeCandidate]:
     candidates = []
     for exercise in course_exercises(course=course):
-        stored = Submission.objects.filter(
-            assignment__course=course, exercise=exercise, status__in=Submission.FINAL_STATUSES
-        )
+        stored = course_submissions(course=course).filter(exercise=exercise, status__in=Submission.FINAL_STATUSES)
         candidates.append(
             RegradeCandidate(
                 exercise=exercise,
@@ -432,7 +571,7 @@ def regrade_preview_of(*, regrade: Regrade) -> RegradePreview:
     """
     results = list(
         regrade.results.filter(status=RegradeResult.Status.DONE)
-        .select_related("submission__user", "submission__assignment")
+        .select_related("submission__user")
         .order_by("submission__user__username", "submission__created_at")
     )
     # Before and after come from the results themselves, so an applied or rolled-back regrade still

@@ -6,6 +6,7 @@ import csv
 import io
 import logging
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Exercise
 from courses.models import (
     Assignment,
+    AssignmentCredit,
     AssignmentItem,
     Course,
     Extension,
@@ -28,8 +31,10 @@ from courses.models import (
     RegradeResult,
     VerdictHistory,
 )
-from courses.policy import Lateness
+from courses.policy import NO_ATTEMPTS_LEFT, Deadline, Lateness, Prior, Refusal, in_window, limit_refusal
+from courses.selectors import counted_priors, course_submissions, submission_prior
 from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict
+from quizzes.models import QuizAttempt
 from submissions.models import Submission
 
 log = logging.getLogger(__name__)
@@ -107,9 +112,12 @@ def membership_join(*, user, code: str) -> tuple[Membership, bool]:
         return existing, False
     if not course.join_open:
         raise ValidationError(_("This course is not accepting students by join code; ask your instructor."))
-    membership, created = Membership.objects.get_or_create(
-        course=course, user=user, defaults={"role": Membership.Role.STUDENT, "source": Membership.Source.JOIN_CODE}
-    )
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            course=course, user=user, defaults={"role": Membership.Role.STUDENT, "source": Membership.Source.JOIN_CODE}
+        )
+        if created:
+            credit_sync_member(course=course, user_ids=[user.pk])
     return membership, created
 
 
@@ -309,6 +317,9 @@ def membership_enrol_csv(*, course: Course, data: bytes) -> EnrolmentReport:
         report.enrolled.append((line, user.username, role))
     with transaction.atomic():
         Membership.objects.bulk_create(to_create, ignore_conflicts=True)
+        students = [m.user_id for m in to_create if m.role == Membership.Role.STUDENT]
+        if students:
+            credit_sync_member(course=course, user_ids=students)
     return report
 
 
@@ -430,7 +441,7 @@ def assignment_update(
     min_interval_s: int = 0,
     score_policy: str = Assignment.ScorePolicy.BEST,
 ) -> Assignment:
-    """Change an assignment; submissions already made are re-marked against the new deadline."""
+    """Change an assignment; work already made is judged again against the new window, items and limits."""
     fields = {
         "title": title.strip(),
         "opens_at": opens_at,
@@ -448,48 +459,13 @@ def assignment_update(
     assignment.description = description.strip()
     assignment.save()
     _set_items(assignment, items)
-    assignment_remark_lateness(assignment=assignment)
+    credit_sync(assignment=assignment)
     return assignment
-
-
-def _lateness_fields(lateness: Lateness) -> dict:
-    if lateness.before_open:  # the opening moved after it was made: it was on time then
-        lateness = Lateness()
-    return {
-        "is_late": lateness.is_late,
-        "late_days": lateness.days_late,
-        "late_penalty": lateness.penalty,
-        "extension_applied": lateness.extension_applied,
-    }
-
-
-def assignment_remark_lateness(*, assignment: Assignment, user=None) -> int:
-    """Judge stored submissions again after a deadline or an extension changed; return how many changed.
-
-    Each is judged with its own created_at. One made after the (new) cut-off keeps its row but
-    earns no credit.
-    """
-    extensions = {e.user_id: e for e in assignment.extensions.all()}
-    submissions = Submission.objects.filter(assignment=assignment)
-    if user is not None:
-        submissions = submissions.filter(user=user)
-    changed = []
-    for submission in submissions.only(
-        "id", "user_id", "created_at", "is_late", "late_days", "late_penalty", "extension_applied"
-    ):
-        deadline = assignment.deadline_for(extensions.get(submission.user_id))
-        values = _lateness_fields(deadline.judge(submission.created_at))
-        if any(getattr(submission, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(submission, name, value)
-            changed.append(submission)
-    Submission.objects.bulk_update(changed, ["is_late", "late_days", "late_penalty", "extension_applied"])
-    return len(changed)
 
 
 @transaction.atomic
 def extension_grant(*, assignment: Assignment, user, due_at: datetime, granted_by, reason: str = "") -> Extension:
-    """Give one student a later due date (the cut-off moves as much); their submissions are re-marked."""
+    """Give one student a later due date (the cut-off moves as much); their work is judged again."""
     if not Membership.objects.filter(course=assignment.course_id, user=user, role=Membership.Role.STUDENT).exists():
         raise ValidationError({"user": _("Extensions are for students of this course.")})
     if due_at <= assignment.due_at:
@@ -501,7 +477,7 @@ def extension_grant(*, assignment: Assignment, user, due_at: datetime, granted_b
         user=user,
         defaults={"due_at": due_at, "reason": reason.strip()[:300], "granted_by": granted_by},
     )
-    assignment_remark_lateness(assignment=assignment, user=user)
+    credit_sync(assignment=assignment, user_ids=[user.pk])
     return extension
 
 
@@ -509,76 +485,260 @@ def extension_grant(*, assignment: Assignment, user, due_at: datetime, granted_b
 def extension_revoke(*, extension: Extension) -> None:
     assignment, user = extension.assignment, extension.user
     extension.delete()
-    assignment_remark_lateness(assignment=assignment, user=user)
+    credit_sync(assignment=assignment, user_ids=[user.pk])
 
 
-# --- the submission policy (called by submissions.services.submission_create) ------------------
-
-COUNTED_FOR_LIMITS = (Submission.Status.QUEUED, Submission.Status.RUNNING, Submission.Status.GRADED)
+# --- assignment credit: what each submission and quiz try counts for (docs/architecture.md) ---------
 
 
-def assignment_check_submission(
-    *, assignment: Assignment, user, exercise: Exercise, submission: Submission
-) -> Lateness:
-    """Judge a stored (not yet committed) submission against the assignment; raise ValidationError to refuse.
+@dataclass(frozen=True)
+class Work:
+    """A submission or a finished quiz try, as the credit rule sees it."""
 
-    Uses the submission's own created_at. Attempts that could not run (not gradable) or that the
-    platform failed do not use up an attempt. Call inside the transaction that created the row.
-    """
-    membership = Membership.objects.select_for_update().filter(course=assignment.course_id, user=user).first()
-    if membership is None:
-        raise ValidationError(_("You are not enrolled in the course of this assignment."))
-    if not assignment.items.filter(exercise=exercise).exists():
-        raise ValidationError(_("This exercise is not part of this assignment."))
-    if membership.is_staff_role:
-        return Lateness()  # staff try their own assignment: no window, no limits
-    at = submission.created_at
-    extension = Extension.objects.filter(assignment=assignment, user=user).first()
-    deadline = assignment.deadline_for(extension)
-    lateness = deadline.judge(at)
+    user_id: int
+    key: str  # the assignment item it is for: "exercise:<id>" or "quiz:<id>"
+    at: datetime  # its own created_at: the only time the rule ever looks at
+    prior: Prior  # how it weighs on the attempt limit and the interval, if it counts
+    submission_id: int | None = None
+    quiz_attempt_id: int | None = None
+
+    @property
+    def ref(self) -> tuple[int | None, int | None]:
+        return (self.submission_id, self.quiz_attempt_id)
+
+
+def _submission_work(submission_id, user_id, exercise_id, created_at, status) -> Work:
+    return Work(
+        user_id=user_id,
+        key=f"exercise:{exercise_id}",
+        at=created_at,
+        submission_id=submission_id,
+        prior=submission_prior(created_at, status),
+    )
+
+
+def _quiz_work(attempt_id, user_id, quiz_id, created_at) -> Work:
+    return Work(
+        user_id=user_id, key=f"quiz:{quiz_id}", at=created_at, quiz_attempt_id=attempt_id, prior=Prior(created_at, True)
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A credit row's values, or why the work has none (outside the window)."""
+
+    lateness: Lateness
+    refusal: Refusal
+
+    @property
+    def counts_at_all(self) -> bool:
+        return in_window(self.lateness)
+
+    FIELDS = ("counted", "not_counted_reason", "is_late", "late_days", "late_penalty", "extension_applied")
+
+    def fields(self) -> dict:
+        return {
+            "counted": not self.refusal,
+            "not_counted_reason": self.refusal.reason,
+            "is_late": self.lateness.is_late,
+            "late_days": self.lateness.days_late,
+            "late_penalty": self.lateness.penalty,
+            "extension_applied": self.lateness.extension_applied,
+        }
+
+
+def _decide(assignment: Assignment, deadline: Deadline, work: Work, earlier: list[Prior]) -> Decision:
+    """Judge work by its own time against one student's window and the attempts that counted before it."""
+    lateness = deadline.judge(work.at)
+    if not in_window(lateness):
+        return Decision(lateness, Refusal())
+    refusal = limit_refusal(
+        max_attempts=assignment.max_attempts, min_interval_s=assignment.min_interval_s, earlier=earlier, at=work.at
+    )
+    return Decision(lateness, refusal)
+
+
+def _credit_row(assignment: Assignment, work: Work, decision: Decision) -> AssignmentCredit:
+    return AssignmentCredit(
+        assignment=assignment,
+        user_id=work.user_id,
+        submission_id=work.submission_id,
+        quiz_attempt_id=work.quiz_attempt_id,
+        **decision.fields(),
+    )
+
+
+def _counting_assignments(*, course_ids, key: str, at: datetime) -> list[Assignment]:
+    """Assignments of these courses that hold the item and existed (counted work) at ``at``."""
+    kind, _sep, pk = key.partition(":")
+    return list(
+        Assignment.objects.filter(course_id__in=course_ids, counts_from__lte=at, **{f"items__{kind}_id": int(pk)})
+        .distinct()
+        .order_by("due_at", "id")
+    )
+
+
+def _window_refusal(assignment: Assignment, deadline: Deadline, lateness: Lateness) -> ValidationError:
     if lateness.before_open:
-        raise ValidationError(
+        return ValidationError(
             _("This assignment opens on %(opens)s; submit again then.") % {"opens": _local(assignment.opens_at)}
         )
-    if lateness.beyond_cutoff:
-        if deadline.cutoff_at == deadline.due_at:
-            raise ValidationError(
-                _("This assignment was due on %(due)s and does not accept late submissions.")
-                % {"due": _local(deadline.due_at)}
-            )
-        raise ValidationError(
-            _("The cut-off for this assignment was %(cutoff)s; submissions are no longer accepted.")
-            % {"cutoff": _local(deadline.cutoff_at)}
+    if deadline.cutoff_at == deadline.due_at:
+        return ValidationError(
+            _("This assignment was due on %(due)s and does not accept late submissions.")
+            % {"due": _local(deadline.due_at)}
         )
-    earlier = Submission.objects.filter(assignment=assignment, user=user, exercise=exercise).exclude(pk=submission.pk)
-    if assignment.max_attempts is not None:
-        used = earlier.filter(status__in=COUNTED_FOR_LIMITS).count()
-        if used >= assignment.max_attempts:
-            raise ValidationError(
-                _("You have used all %(n)s attempts at this exercise for this assignment.")
-                % {"n": assignment.max_attempts}
-            )
-    if assignment.min_interval_s:
-        last = earlier.exclude(status=Submission.Status.PLATFORM_ERROR).order_by("-created_at").first()
-        if last is not None:
-            waited = (at - last.created_at).total_seconds()
-            if waited < assignment.min_interval_s:
-                wait = max(1, int(assignment.min_interval_s - waited + 0.999))
-                raise ValidationError(
-                    _(
-                        "Please wait %(wait)s s before submitting again: this assignment allows one submission "
-                        "every %(interval)s s."
-                    )
-                    % {"wait": wait, "interval": assignment.min_interval_s}
-                )
-    return lateness
+    return ValidationError(
+        _("The cut-off for this assignment was %(cutoff)s; submissions are no longer accepted.")
+        % {"cutoff": _local(deadline.cutoff_at)}
+    )
 
 
-def submission_apply_marks(*, submission: Submission, lateness: Lateness) -> None:
-    values = _lateness_fields(lateness)
-    for name, value in values.items():
-        setattr(submission, name, value)
-    submission.save(update_fields=list(values))
+def _limit_refusal(assignment: Assignment, refusal: Refusal) -> ValidationError:
+    if refusal.reason == NO_ATTEMPTS_LEFT:
+        return ValidationError(
+            _("You have used all %(n)s attempts at this exercise for this assignment.") % {"n": assignment.max_attempts}
+        )
+    return ValidationError(
+        _("Please wait %(wait)s s before submitting again: this assignment allows one submission every %(interval)s s.")
+        % {"wait": refusal.wait_s, "interval": assignment.min_interval_s}
+    )
+
+
+def _credit_new_work(*, user, work: Work, target: Assignment | None = None) -> list[AssignmentCredit]:
+    """Write what new work counts for: every assignment of the student's courses open for them at its time.
+
+    With a ``target`` (the assignment whose page it was sent from) the work must count there, else
+    ValidationError says why and nothing is written. Call inside the transaction that stored it.
+    """
+    # Serialize one student's work: two submissions at once must not both take the last attempt.
+    memberships = {m.course_id: m for m in Membership.objects.select_for_update().filter(user=user)}
+    student_courses = [course_id for course_id, m in memberships.items() if not m.is_staff_role]
+    assignments = _counting_assignments(course_ids=student_courses, key=work.key, at=work.at)
+    if target is not None and target.pk not in {a.pk for a in assignments}:
+        assignments.append(target)  # made before it could count: judged below only to say why
+    extensions = {e.assignment_id: e for e in Extension.objects.filter(assignment__in=assignments, user=user)}
+    earlier = counted_priors(assignments=assignments, user_id=user.pk)  # the new work has no row yet
+    rows = []
+    for assignment in assignments:
+        deadline = assignment.deadline_for(extensions.get(assignment.pk))
+        decision = _decide(assignment, deadline, work, earlier.get((assignment.pk, work.key), []))
+        if target is not None and assignment.pk == target.pk:
+            if not decision.counts_at_all or work.at < assignment.counts_from:
+                raise _window_refusal(assignment, deadline, decision.lateness)
+            if decision.refusal:
+                raise _limit_refusal(assignment, decision.refusal)
+        if decision.counts_at_all:
+            rows.append(_credit_row(assignment, work, decision))
+    return AssignmentCredit.objects.bulk_create(rows)
+
+
+def credit_judge_submission(*, submission: Submission, assignment_id: int | None) -> list[AssignmentCredit]:
+    """The credit policy for a just-stored submission (registered with submissions in CoursesConfig.ready()).
+
+    ``assignment_id`` is the assignment whose page it was sent from: refused (ValidationError) if
+    the student is not in its course, it does not hold the exercise, or it could not count there.
+    Course staff trying their own assignment are never refused and earn no credit.
+    """
+    target = None
+    if assignment_id is not None:
+        target = Assignment.objects.filter(pk=assignment_id).first()
+        if target is None:
+            raise ValidationError(_("This assignment does not exist (any more); open the exercise from your course."))
+        membership = Membership.objects.filter(course=target.course_id, user=submission.user_id).first()
+        if membership is None:
+            raise ValidationError(_("You are not enrolled in the course of this assignment."))
+        if not target.items.filter(exercise=submission.exercise_id).exists():
+            raise ValidationError(_("This exercise is not part of this assignment."))
+        if membership.is_staff_role:
+            target = None  # staff try their own assignment: no window, no limits, no credit
+    work = _submission_work(
+        submission.pk, submission.user_id, submission.exercise_id, submission.created_at, submission.status
+    )
+    return _credit_new_work(user=submission.user, work=work, target=target)
+
+
+def credit_judge_quiz_attempt(*, attempt) -> list[AssignmentCredit]:
+    """The credit policy for a just-finished quiz try: it counts wherever the rule says, never refused."""
+    work = _quiz_work(attempt.pk, attempt.user_id, attempt.quiz_id, attempt.created_at)
+    return _credit_new_work(user=attempt.user, work=work)
+
+
+def _candidate_work(assignment: Assignment, user_ids: list[int]) -> list[Work]:
+    """Work an assignment may count: on its items, made since ``counts_from`` or credited there before."""
+    items = list(assignment.items.all())
+    exercise_ids = [item.exercise_id for item in items if item.exercise_id]
+    quiz_ids = [item.quiz_id for item in items if item.quiz_id]
+    since = Q(created_at__gte=assignment.counts_from) | Q(assignment_credits__assignment=assignment)
+    works = [
+        _submission_work(*row)
+        for row in Submission.objects.filter(since, user_id__in=user_ids, exercise_id__in=exercise_ids)
+        .distinct()
+        .values_list("id", "user_id", "exercise_id", "created_at", "status")
+    ]
+    works += [
+        _quiz_work(*row)
+        for row in QuizAttempt.objects.filter(since, user_id__in=user_ids, quiz_id__in=quiz_ids)
+        .distinct()
+        .values_list("id", "user_id", "quiz_id", "created_at")
+    ]
+    return works
+
+
+def credit_sync(*, assignment: Assignment, user_ids: list[int] | None = None) -> int:
+    """Judge again what counts for an assignment after its window, items, limits or extensions changed.
+
+    The rule is the one applied when work is made, replayed in the order the work was made (so
+    the attempt limit keeps the first attempts). Work made before ``counts_from`` is only ever
+    re-marked: it gains no credit it did not have. Returns how many rows changed.
+    """
+    students = Membership.objects.filter(course=assignment.course_id, role=Membership.Role.STUDENT)
+    if user_ids is not None:
+        students = students.filter(user_id__in=user_ids)
+    student_ids = list(students.values_list("user_id", flat=True))
+    if not student_ids:
+        return 0
+    extensions = {e.user_id: e for e in assignment.extensions.filter(user_id__in=student_ids)}
+    existing = {
+        (row.submission_id, row.quiz_attempt_id): row
+        for row in AssignmentCredit.objects.filter(assignment=assignment, user_id__in=student_ids)
+    }
+    by_item: dict[tuple[int, str], list[Work]] = defaultdict(list)
+    for work in _candidate_work(assignment, student_ids):
+        by_item[(work.user_id, work.key)].append(work)
+    wanted: dict[tuple, Decision] = {}
+    works: dict[tuple, Work] = {}
+    for (user_id, _key), item_works in by_item.items():
+        deadline = assignment.deadline_for(extensions.get(user_id))
+        earlier: list[Prior] = []
+        for work in sorted(item_works, key=lambda w: (w.at, w.submission_id or 0, w.quiz_attempt_id or 0)):
+            decision = _decide(assignment, deadline, work, earlier)
+            if not decision.counts_at_all:
+                continue
+            wanted[work.ref], works[work.ref] = decision, work
+            if not decision.refusal:
+                earlier.append(work.prior)
+    gone = [row.pk for ref, row in existing.items() if ref not in wanted]
+    new, changed = [], []
+    for ref, decision in wanted.items():
+        row = existing.get(ref)
+        if row is None:
+            new.append(_credit_row(assignment, works[ref], decision))
+            continue
+        fields = decision.fields()
+        if any(getattr(row, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            changed.append(row)
+    AssignmentCredit.objects.filter(pk__in=gone).delete()
+    AssignmentCredit.objects.bulk_create(new)
+    AssignmentCredit.objects.bulk_update(changed, Decision.FIELDS)
+    return len(gone) + len(new) + len(changed)
+
+
+def credit_sync_member(*, course: Course, user_ids: list[int]) -> int:
+    """A student who joins finds the work they made while the course's assignments were open counted."""
+    return sum(credit_sync(assignment=a, user_ids=user_ids) for a in course.assignments.prefetch_related("items"))
 
 
 # --- regrades ---------------------------------------------------------------------------------
@@ -610,9 +770,9 @@ def regrade_preview(*, course: Course, exercise: Exercise, requested_by) -> Regr
                     % {"n": open_preview.pk}
                 )
             submissions = list(
-                Submission.objects.filter(
-                    assignment__course=course, exercise=exercise, status__in=Submission.FINAL_STATUSES
-                ).values_list("pk", "status", "score")
+                course_submissions(course=course)
+                .filter(exercise=exercise, status__in=Submission.FINAL_STATUSES)
+                .values_list("pk", "status", "score")
             )
             if not submissions:
                 raise ValidationError(_("No graded submission of this exercise in this course: nothing to regrade."))

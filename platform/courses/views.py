@@ -277,14 +277,19 @@ def assignment_detail(request, course, assignment_id: int):
 @course_view(MEMBER)
 @require_GET
 def assignment_banner_view(request, course, assignment_id: int, slug: str):
-    """The assignment box of an exercise page, refreshed after each submission (attempts left)."""
+    """The "Counts for" box of an exercise opened from this assignment (the URL pages loaded before kept)."""
     exercise = exercise_get_active(slug=slug)
-    view = exercise and selectors.assignment_for_exercise(
-        user=request.user, assignment_id=assignment_id, exercise=exercise
-    )
-    if not view or view.assignment.course_id != course.pk:
+    if exercise is None or not course.assignments.filter(pk=assignment_id).exists():
         raise Http404("No such assignment")
-    return render(request, "courses/_assignment_banner.html", {"assignment_view": view, "exercise": exercise})
+    targets = selectors.credit_targets_for(user=request.user, exercise_ids=[exercise.pk], assignment_id=assignment_id)
+    targets = targets.get(exercise.pk, [])
+    if not any(target.is_target for target in targets):
+        raise Http404("No such assignment")
+    return render(
+        request,
+        "submissions/_counts_for.html",
+        {"targets": targets, "exercise": exercise, "assignment_id": assignment_id},
+    )
 
 
 @course_view(STAFF)
@@ -346,7 +351,7 @@ def gradebook_csv_view(request, course):
 @course_view(MEMBER)
 @require_GET
 def student_detail(request, course, user_id: int):
-    """Every submission of one student for the course, with code and verdict: staff, or the student."""
+    """Every submission and quiz try of one student judged for the course, with what each counted for."""
     is_staff = request.membership.is_staff_role
     if not is_staff and user_id != request.user.pk:
         raise Http404("No such student")
@@ -354,10 +359,11 @@ def student_detail(request, course, user_id: int):
     if student is None:
         raise Http404("No such student")
     gradebook = selectors.course_gradebook(course=course, users=[student])
-    submissions = list(selectors.student_submissions(course=course, user=student))
-    for submission in submissions:
-        verdict = Verdict.from_dict(submission.verdict) if submission.verdict else None
-        submission.verdict_view = verdict if (verdict is None or is_staff) else verdict.public()
+    work = selectors.student_course_work(course=course, user=student)
+    for entry in work:
+        if entry.submission is not None:
+            verdict = Verdict.from_dict(entry.submission.verdict) if entry.submission.verdict else None
+            entry.verdict_view = verdict if (verdict is None or is_staff) else verdict.public()
     return render(
         request,
         "courses/student_detail.html",
@@ -367,7 +373,9 @@ def student_detail(request, course, user_id: int):
             student=student,
             row=gradebook.rows[0],
             assignments=gradebook.assignments,
-            submissions=submissions,
+            work=work,
+            submission_count=sum(1 for entry in work if entry.submission is not None),
+            quiz_try_count=sum(1 for entry in work if entry.quiz_attempt is not None),
             is_staff=is_staff,
         ),
     )

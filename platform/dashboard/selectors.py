@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from courses.models import Assignment, Course
+from courses.models import Assignment, AssignmentCredit, Course
 from courses.selectors import assignments_of, course_gradebook, students_of
 from submissions.models import Submission
 
@@ -154,12 +154,27 @@ def _submission_aggregates(board: Dashboard, students: list, assignments: list[A
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     attempts = defaultdict(lambda: {"n": 0, "best": None, "solved": False, "last": None})
 
-    rows = Submission.objects.filter(assignment__in=assignments).values_list(
-        "user_id", "exercise_id", "assignment_id", "status", "score", "created_at", "verdict_summary"
+    # The submissions that counted for these assignments, by the same credit rows the scores use; one
+    # that counted for two of them is one submission here.
+    rows = AssignmentCredit.objects.filter(
+        assignment__in=assignments, counted=True, submission__isnull=False, user_id__in=student_ids
+    ).values_list(
+        "submission_id",
+        "submission__user_id",
+        "submission__exercise_id",
+        "assignment_id",
+        "submission__status",
+        "submission__score",
+        "submission__created_at",
+        "submission__verdict_summary",
     )
-    for user_id, exercise_id, assignment_id, status, score, created_at, summary in rows.iterator(chunk_size=500):
-        if user_id not in student_ids or (assignment_id, exercise_id) not in items:
+    seen: set[int] = set()
+    for submission_id, user_id, exercise_id, assignment_id, status, score, created_at, summary in rows.iterator(
+        chunk_size=500
+    ):
+        if submission_id in seen or (assignment_id, exercise_id) not in items:
             continue
+        seen.add(submission_id)
         board.submissions += 1
         full = status == Submission.Status.GRADED and score is not None and score >= 1.0
         per_day[timezone.localtime(created_at).date()][0 if full else 1] += 1

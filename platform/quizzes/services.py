@@ -14,6 +14,7 @@ from django.utils import timezone
 from catalog.bundle_sync import bundle_row_upsert, bundle_rows_deactivate
 from graders.bundle import BundleError
 from graders.quiz import AnswerError, QuizBundle, Result, Variant, discover_quizzes, grade, parse_response
+from quizzes.hooks import quiz_credit_policy
 from quizzes.models import Question, QuestionAnswer, Quiz, QuizAttempt
 from quizzes.variants import token_matches, variant_seed, variant_token
 
@@ -278,4 +279,5 @@ def _close(*, user, quiz: Quiz, bundle: QuizBundle, number: int) -> QuizAttempt:
         bundle_hash=bundle.content_hash,
     )
     QuestionAnswer.objects.filter(user=user, quiz=quiz, attempt_number=number).update(attempt=attempt)
+    quiz_credit_policy().judge_new(attempt=attempt)  # same transaction: a try and its credit are stored together
     return attempt

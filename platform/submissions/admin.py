@@ -7,15 +7,14 @@ from submissions.models import Submission
 class SubmissionAdmin(admin.ModelAdmin):
     """For operators: find a submission, read its code and verdict. Grading writes go through services."""
 
-    list_display = ["id", "user", "exercise", "status", "score", "is_late", "assignment", "created_at", "graded_at"]
-    list_filter = ["status", "is_late", "exercise"]
+    list_display = ["id", "user", "exercise", "status", "score", "created_at", "graded_at"]
+    list_filter = ["status", "exercise"]
     search_fields = ["id", "user__username", "exercise__slug"]
     date_hierarchy = "created_at"
-    list_select_related = ["user", "exercise", "assignment"]
+    list_select_related = ["user", "exercise"]
     readonly_fields = [
         "user",
         "exercise",
-        "assignment",
         "source",
         "status",
         "score",
@@ -29,10 +28,6 @@ class SubmissionAdmin(admin.ModelAdmin):
         "enqueued_at",
         "started_at",
         "graded_at",
-        "is_late",
-        "late_days",
-        "late_penalty",
-        "extension_applied",
     ]
 
     def has_add_permission(self, request):

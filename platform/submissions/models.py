@@ -34,20 +34,11 @@ class Submission(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     graded_at = models.DateTimeField(null=True, blank=True)
-    # Made for an assignment (courses): judged against its deadline with created_at, marked here.
-    assignment = models.ForeignKey(
-        "courses.Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
-    )
-    is_late = models.BooleanField(default=False)
-    late_days = models.PositiveIntegerField(default=0)
-    late_penalty = models.FloatField(default=0.0)  # the fraction of the score lost, in [0, 1]
-    extension_applied = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "exercise", "-created_at"], name="submission_user_exercise"),
-            models.Index(fields=["assignment", "user", "exercise"], name="submission_assignment_user"),
         ]
 
     def __str__(self) -> str:
@@ -69,17 +60,29 @@ class Submission(models.Model):
         return self.status in self.FINAL_STATUSES
 
     @property
-    def credited_score(self) -> float | None:
-        """The score that counts for the assignment, after the late penalty."""
-        if self.score is None:
+    def queue_wait_s(self) -> float | None:
+        """Seconds between submitting and a worker starting on it (load, not the student's code)."""
+        if self.started_at is None:
             return None
-        return round(self.score * (1.0 - self.late_penalty), 6)
+        return max(0.0, (self.started_at - self.created_at).total_seconds())
 
     @property
-    def latency_s(self) -> float | None:
-        if self.graded_at is None:
+    def grading_s(self) -> float | None:
+        """Seconds the grading itself took. Show students ``public_seconds()`` of it, never this."""
+        if self.started_at is None or self.graded_at is None:
             return None
-        return (self.graded_at - self.created_at).total_seconds()
+        return max(0.0, (self.graded_at - self.started_at).total_seconds())
+
+
+def public_seconds(seconds: float | None) -> float | None:
+    """A duration as students may see it: to 0.1 s, and never below 0.1 s.
+
+    How long grading took depends on the hidden inputs too; finer timings would let a student
+    measure them case by case.
+    """
+    if seconds is None:
+        return None
+    return max(0.1, round(seconds, 1))
 
 
 def summarize_verdict(verdict: dict | None) -> dict:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, QuerySet
 
+from submissions.hooks import credit_policy
 from submissions.models import Submission
 
 
@@ -12,11 +13,11 @@ def progress_by_exercise(*, user) -> dict[int, dict]:
 
 
 def submission_visible_to(*, user, submission_id: int) -> Submission | None:
-    """The submission if ``user`` made it, operates the platform, or teaches the course it was made for."""
-    submission = Submission.objects.select_related("exercise", "user", "assignment").filter(pk=submission_id).first()
+    """The submission if ``user`` made it, operates the platform, or teaches a course it counted in."""
+    submission = Submission.objects.select_related("exercise", "user").filter(pk=submission_id).first()
     if submission is None:
         return None
-    if submission.user_id == user.pk or user.is_staff or submission_staff_can_see(user=user, submission=submission):
+    if submission.user_id == user.pk or submission_staff_can_see(user=user, submission=submission):
         return submission
     return None
 
@@ -25,16 +26,11 @@ def submission_staff_can_see(*, user, submission: Submission) -> bool:
     """Whether ``user`` sees it as staff (hidden case details included): an operator or the course's staff."""
     if user.is_staff:
         return True
-    if submission.assignment_id is None:
+    if not user.is_authenticated:
         return False
-    from courses.selectors import is_course_staff
-
-    return is_course_staff(user=user, course_id=submission.assignment.course_id)
+    return credit_policy().reviews(user=user, submission=submission)
 
 
-def submissions_for(*, user, exercise, assignment=None) -> QuerySet[Submission]:
-    """A student's submissions of an exercise, only those made for ``assignment`` when given."""
-    submissions = Submission.objects.filter(user=user, exercise=exercise)
-    if assignment is not None:
-        submissions = submissions.filter(assignment=assignment)
-    return submissions.order_by("-created_at", "-id")
+def submissions_for(*, user, exercise) -> QuerySet[Submission]:
+    """A student's submissions of an exercise, newest first, wherever they were made."""
+    return Submission.objects.filter(user=user, exercise=exercise).order_by("-created_at", "-id")

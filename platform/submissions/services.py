@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Exercise
 from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict
+from submissions.hooks import credit_policy
 from submissions.models import Submission
 
 log = logging.getLogger(__name__)
@@ -33,25 +34,18 @@ def validate_source(source: str) -> str:
     return source
 
 
-def submission_create(*, user, exercise: Exercise, source: str, assignment=None) -> Submission:
+def submission_create(*, user, exercise: Exercise, source: str, assignment_id: int | None = None) -> Submission:
     """Store the submission, then enqueue its grading once the row is committed.
 
-    With an ``assignment`` (courses.Assignment) the course's policy judges the stored row by its own
-    created_at: a refused submission (closed window, no attempts left, too soon) raises
-    ValidationError and is not kept; a late one is kept and marked.
+    Wherever it comes from (exercise page, assignment page, API, CLI) the registered credit policy
+    records, in the same transaction, every assignment it counts for, judged by its own created_at.
+    ``assignment_id`` is the assignment whose page it was sent from: a submission that could not
+    count there (closed window, no attempts left, too soon) raises ValidationError and is not kept.
     """
     validate_source(source)
-    if assignment is None:
+    with transaction.atomic():
         submission = Submission.objects.create(user=user, exercise=exercise, source=source)
-    else:
-        from courses.services import assignment_check_submission, submission_apply_marks
-
-        with transaction.atomic():
-            submission = Submission.objects.create(user=user, exercise=exercise, source=source, assignment=assignment)
-            lateness = assignment_check_submission(
-                assignment=assignment, user=user, exercise=exercise, submission=submission
-            )
-            submission_apply_marks(submission=submission, lateness=lateness)
+        credit_policy().judge_new(submission=submission, assignment_id=assignment_id)
     transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
     return submission
 

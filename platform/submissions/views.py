@@ -3,13 +3,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.selectors import exercise_get_active
 from config.ratelimit import limit_per_user
-from graders.verdict import Verdict
-from submissions.selectors import submission_staff_can_see, submission_visible_to, submissions_for
+from submissions.presenters import assignment_id_from, credit_targets, exercise_history, verdict_context
+from submissions.selectors import submission_visible_to
 from submissions.services import submission_create
 
 
@@ -17,59 +16,61 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def verdict_context(request, submission) -> dict:
-    """What the verdict panel shows: hidden case details only for operators and the course's staff."""
-    verdict = None
-    if submission is not None and submission.verdict:
-        verdict = Verdict.from_dict(submission.verdict)
-        if not submission_staff_can_see(user=request.user, submission=submission):
-            verdict = verdict.public()
-    return {"submission": submission, "verdict": verdict, "language": request.LANGUAGE_CODE}
+def _active_exercise_or_404(slug: str):
+    exercise = exercise_get_active(slug=slug)
+    if exercise is None:
+        raise Http404("No such exercise")
+    return exercise
+
+
+def exercise_page(request, exercise, *, assignment_id: int | None, source: str | None = None, error: str = ""):
+    """The exercise page: statement, editor, where a submission counts, the last verdict, the history.
+
+    ``assignment_id`` is the assignment it was opened from; a member of its course who cannot see
+    it there (not in the course, or not an exercise of it) gets a 404, as before.
+    """
+    targets = credit_targets(user=request.user, exercise=exercise, assignment_id=assignment_id)
+    if assignment_id is not None and not any(target.is_target for target in targets):
+        raise Http404("No such assignment")
+    history = exercise_history(user=request.user, exercise=exercise)
+    latest = history[0] if history else None
+    language = request.LANGUAGE_CODE
+    context = {
+        **verdict_context(request, None if error else latest),  # the last verdict is back on reload
+        "exercise": exercise,
+        "title": exercise.title(language),
+        "statement_html": exercise.statement_html(language),
+        "source": source if source is not None else (latest.source if latest else exercise.starter_code),
+        "history": history,
+        "targets": targets,
+        "assignment_id": assignment_id,
+        "error": error,
+    }
+    return render(request, "catalog/exercise_detail.html", context, status=400 if error else 200)
 
 
 @login_required
 @require_POST
 @limit_per_user("SUBMIT_RATE")
 def submission_create_view(request, slug: str):
-    exercise = exercise_get_active(slug=slug)
-    if exercise is None:
-        raise Http404("No such exercise")
+    exercise = _active_exercise_or_404(slug)
     source = request.POST.get("source", "")
-    assignment_id = request.POST.get("assignment") or None
+    assignment_id = assignment_id_from(request.POST.get("assignment"))
     try:
-        assignment = None
-        if assignment_id is not None:
-            from courses.selectors import assignment_get_for_submission
-
-            assignment = assignment_get_for_submission(assignment_id=assignment_id)
-            if assignment is None:
-                raise ValidationError(
-                    _("This assignment does not exist (any more); open the exercise from your course.")
-                )
-        submission = submission_create(user=request.user, exercise=exercise, source=source, assignment=assignment)
+        submission = submission_create(user=request.user, exercise=exercise, source=source, assignment_id=assignment_id)
     except ValidationError as error:
         if _is_htmx(request):
             return render(request, "submissions/_verdict.html", {"error": error.messages[0], "submission": None})
-        return render(
-            request,
-            "catalog/exercise_detail.html",
-            {
-                "exercise": exercise,
-                "title": exercise.title(request.LANGUAGE_CODE),
-                "statement_html": exercise.statement_html(request.LANGUAGE_CODE),
-                "source": source,
-                "error": error.messages[0],
-                "history": list(submissions_for(user=request.user, exercise=exercise)[:20]),
-                "assignment_id": assignment_id,
-            },
-            status=400,
-        )
+        try:
+            return exercise_page(request, exercise, assignment_id=assignment_id, source=source, error=error.messages[0])
+        except Http404:  # the assignment it was sent for is gone: say why on the plain exercise page
+            return exercise_page(request, exercise, assignment_id=None, source=source, error=error.messages[0])
     if _is_htmx(request):
         response = render(request, "submissions/_verdict.html", verdict_context(request, submission))
         response["HX-Trigger"] = "submission-changed"
         return response
-    if assignment is not None:
-        return redirect(f"{reverse('catalog:exercise-detail', args=[slug])}?assignment={assignment.pk}")
+    if assignment_id is not None:
+        return redirect(f"{reverse('catalog:exercise-detail', args=[slug])}?assignment={assignment_id}")
     return redirect("catalog:exercise-detail", slug=slug)
 
 
@@ -97,16 +98,23 @@ def submission_detail_view(request, pk: int):
 @login_required
 @require_GET
 def submission_history_view(request, slug: str):
-    exercise = exercise_get_active(slug=slug)
-    if exercise is None:
-        raise Http404("No such exercise")
-    assignment = None
-    if request.GET.get("assignment"):
-        from courses.selectors import assignment_get_for_submission
-
-        assignment = assignment_get_for_submission(assignment_id=request.GET["assignment"])
-    history = submissions_for(user=request.user, exercise=exercise, assignment=assignment)[:20]
+    exercise = _active_exercise_or_404(slug)
+    history = exercise_history(user=request.user, exercise=exercise)
     return render(request, "submissions/_history.html", {"history": history, "exercise": exercise})
+
+
+@login_required
+@require_GET
+def submission_targets_view(request, slug: str):
+    """The "Counts for" box of an exercise page, refreshed after each submission (attempts used, score)."""
+    exercise = _active_exercise_or_404(slug)
+    assignment_id = assignment_id_from(request.GET.get("assignment"))
+    targets = credit_targets(user=request.user, exercise=exercise, assignment_id=assignment_id)
+    return render(
+        request,
+        "submissions/_counts_for.html",
+        {"targets": targets, "exercise": exercise, "assignment_id": assignment_id},
+    )
 
 
 def healthz(request):

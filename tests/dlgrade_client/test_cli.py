@@ -27,7 +27,8 @@ def run_cli(*args: str, env: dict[str, str], stdin: str | None = None) -> subpro
 @pytest.fixture
 def cli_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy") and not k.startswith("DLGRADE_")}
-    env.update(DLGRADE_CONFIG=str(tmp_path / "config" / "dlgrade.json"), NO_PROXY="*")
+    # This checkout's client, not whichever checkout `pip install -e` pointed the console script at.
+    env.update(DLGRADE_CONFIG=str(tmp_path / "config" / "dlgrade.json"), NO_PROXY="*", PYTHONPATH=str(ROOT))
     return env
 
 
@@ -45,9 +46,35 @@ def test_the_console_script_is_installed():
     assert "exit codes:" in result.stdout
 
 
+@pytest.fixture
+def week_1(student, django_user_model):
+    """An open assignment of relu in a course the student takes (the relu exercise must be synced first)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog.models import Exercise
+    from courses import services
+    from courses.models import Membership
+
+    teacher = django_user_model.objects.create_user(username="teacher")
+    course = services.course_create(title="Deep learning 101", created_by=teacher)
+    Membership.objects.create(course=course, user=student)
+    now = timezone.now()
+    return services.assignment_create(
+        course=course,
+        title="Week 1",
+        opens_at=now - timedelta(days=1),
+        due_at=now + timedelta(days=1),
+        max_attempts=2,
+        items=[services.ItemSpec(points=10, exercise=Exercise.objects.get(slug="relu"))],
+    )
+
+
 @pytest.mark.slow
-def test_submit_prints_the_verdict_when_ready(grading_worker, live_server, student_token, cli_env, tmp_path):
+def test_submit_prints_the_verdict_when_ready(grading_worker, live_server, student_token, cli_env, tmp_path, request):
     sync_only(tmp_path, "relu")
+    week_1 = request.getfixturevalue("week_1")  # `dlgrade submit` counts for it like the exercise page
     env = {**cli_env, "DLGRADE_URL": live_server.url, "DLGRADE_TOKEN": student_token}
     for name, source in (("right.py", CORRECT), ("wrong.py", WRONG), ("broken.py", SYNTAX_ERROR)):
         (tmp_path / name).write_text(source)
@@ -57,7 +84,8 @@ def test_submit_prints_the_verdict_when_ready(grading_worker, live_server, stude
     lines = right.stdout.splitlines()
     assert lines[0].endswith("relu: score 100% (10/10 cases passed)")
     assert lines[1].split() == ["PASS", "vector"]
-    assert len(lines) == 11 and "submitted" in right.stderr
+    assert len(lines) == 12 and "submitted" in right.stderr
+    assert lines[-1] == "  counted for: Week 1 (Deep learning 101)"
 
     wrong = run_cli("submit", "relu", str(tmp_path / "wrong.py"), env=env)
     assert wrong.returncode == 0, wrong.stderr  # graded, whatever the score
@@ -73,7 +101,12 @@ def test_submit_prints_the_verdict_when_ready(grading_worker, live_server, stude
     as_json = run_cli("submit", "relu", str(tmp_path / "right.py"), "--json", env=env)
     import json
 
-    assert as_json.returncode == 0 and json.loads(as_json.stdout)["verdict"]["score"] == 1.0
+    body = json.loads(as_json.stdout)
+    assert as_json.returncode == 0 and body["verdict"]["score"] == 1.0
+    # Week 1 allows two attempts: right and wrong used them (the one that could not run used none).
+    assert body["counted_for"] == [] and body["not_counted_for"][0]["assignment"] == week_1.pk
+    again = run_cli("submit", "relu", str(tmp_path / "right.py"), env=env)
+    assert "  not counted for: Week 1 (Deep learning 101): no attempts were left" in again.stdout
 
 
 def test_login_then_use_the_saved_token(live_server, student_token, cli_env, tmp_path):
@@ -109,3 +142,26 @@ def test_errors_exit_with_their_codes(live_server, cli_env, db, tmp_path):
     unreachable = run_cli("whoami", env={**env, "DLGRADE_URL": "http://127.0.0.1:9"})
     assert unreachable.returncode == 3 and "cannot reach http://127.0.0.1:9" in unreachable.stderr
     assert run_cli("submit", env=env).returncode == 2  # argparse usage error
+
+
+def test_the_verdict_says_where_it_counted():
+    from dlgrade_client.cli import format_submission
+
+    submission = {
+        "id": 7,
+        "exercise": "relu",
+        "status": "graded",
+        "verdict": {"score": 1.0, "passed": 1, "total": 1, "cases": [{"name": "vector", "status": "pass"}]},
+        "counted_for": [
+            {"title": "Week 1", "course": "DL", "is_late": False, "late_penalty": 0.0, "extension_applied": True},
+            {"title": "Catch-up", "course": "DL", "is_late": True, "late_days": 2, "late_penalty": 0.2},
+        ],
+        "not_counted_for": [{"title": "Paced", "course": "DL", "reason": "interval"}],
+    }
+    assert format_submission(submission).splitlines()[2:] == [
+        "  counted for: Week 1 (DL), with your extension",
+        "  counted for: Catch-up (DL), late 2 days, -20%",
+        "  not counted for: Paced (DL): too soon after the previous one",
+    ]
+    older_server = {key: value for key, value in submission.items() if "counted" not in key}
+    assert len(format_submission(older_server).splitlines()) == 2

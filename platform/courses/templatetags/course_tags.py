@@ -40,3 +40,11 @@ def get_item(mapping, key):
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return None
+
+
+@register.filter
+def credited(score, penalty) -> float | None:
+    """A raw score in [0, 1] after a late penalty (the fraction lost), as the gradebook counts it."""
+    if score is None or score == "":
+        return None
+    return round(float(score) * (1.0 - float(penalty or 0.0)), 6)

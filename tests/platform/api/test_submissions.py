@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from submissions.models import Submission
 from tests.conftest import sync_only, wait_until_final
@@ -106,3 +109,89 @@ def test_a_stored_verdict_with_nan_timings_reads_without_error(as_student, as_st
         assert response.status_code == 200, response.content
         body = response.json()["verdict"]
         assert body["cases"][0]["duration_ms"] in (None, 0.0) and body["elapsed_ms"] in (None, 0.0)
+
+
+@pytest.fixture
+def open_assignment(student, relu_exercise, django_user_model):
+    from courses import services as course_services
+    from courses.models import Membership
+
+    teacher = django_user_model.objects.create_user(username="teacher")
+    course = course_services.course_create(title="Deep learning 101", created_by=teacher)
+    Membership.objects.create(course=course, user=student)
+    now = timezone.now()
+    return course_services.assignment_create(
+        course=course,
+        title="Week 1",
+        opens_at=now - timedelta(days=1),
+        due_at=now + timedelta(days=1),
+        items=[course_services.ItemSpec(points=10, exercise=relu_exercise)],
+    )
+
+
+def test_a_submission_through_the_api_counts_and_says_for_what(as_student, open_assignment):
+    created = as_student.post("/api/v1/submissions/", {"exercise": "relu", "source": CORRECT}, format="json")
+    assert created.status_code == 201
+    body = created.json()
+    assert body["counted_for"] == [
+        {
+            "assignment": open_assignment.pk,
+            "title": "Week 1",
+            "course": "Deep learning 101",
+            "is_late": False,
+            "late_days": 0,
+            "late_penalty": 0.0,
+            "extension_applied": False,
+        }
+    ]
+    assert body["not_counted_for"] == [] and body["queue_wait_s"] is None and body["grading_s"] is None
+    assert as_student.get(body["url"]).json()["counted_for"][0]["assignment"] == open_assignment.pk
+    listed = as_student.get("/api/v1/submissions/").json()["results"][0]
+    assert listed["id"] == body["id"] and listed["counted_for"][0]["title"] == "Week 1"
+
+
+def test_an_api_submission_past_the_attempt_limit_is_graded_but_not_counted(as_student, open_assignment):
+    type(open_assignment).objects.filter(pk=open_assignment.pk).update(max_attempts=1)
+    as_student.post("/api/v1/submissions/", {"exercise": "relu", "source": WRONG}, format="json")
+    second = as_student.post("/api/v1/submissions/", {"exercise": "relu", "source": CORRECT}, format="json")
+    assert second.status_code == 201
+    assert second.json()["counted_for"] == []
+    assert second.json()["not_counted_for"] == [
+        {"assignment": open_assignment.pk, "title": "Week 1", "course": "Deep learning 101", "reason": "attempts"}
+    ]
+
+
+def test_students_get_timings_to_a_tenth_of_a_second_staff_exactly(as_student, as_staff, student, relu_exercise):
+    from graders.verdict import CaseResult, Verdict
+    from submissions.services import submission_create, submission_record_verdict
+
+    submission = submission_create(user=student, exercise=relu_exercise, source=CORRECT)
+    verdict = Verdict(
+        outcome="graded",
+        score=1.0,
+        passed=2,
+        total=2,
+        cases=(
+            CaseResult(name="vector", status="pass", duration_ms=7.89),
+            CaseResult(name="big", status="pass", hidden=True, duration_ms=151.2),
+        ),
+        elapsed_ms=163.456,
+    )
+    submission_record_verdict(submission_id=submission.pk, verdict=verdict)
+    now = timezone.now().replace(microsecond=654321)
+    Submission.objects.filter(pk=submission.pk).update(
+        created_at=now - timedelta(seconds=23.25), started_at=now - timedelta(seconds=0.163), graded_at=now
+    )
+    url = f"/api/v1/submissions/{submission.pk}/"
+    mine = as_student.get(url).json()
+    assert (mine["queue_wait_s"], mine["grading_s"]) == (23.1, 0.2)
+    # The total covers the hidden cases: a tenth of a second. A visible case's own time comes from
+    # before the process held any hidden input (docs/sandbox.md), a hidden case's is never shown.
+    assert mine["verdict"]["elapsed_ms"] == 200.0 and [c["duration_ms"] for c in mine["verdict"]["cases"]] == [
+        7.89,
+        0.0,
+    ]
+    assert ".654321" not in mine["graded_at"] and mine["graded_at"].endswith(f"{now:%H:%M:%S}Z")
+    staff = as_staff.get(url).json()
+    assert staff["verdict"]["elapsed_ms"] == 163.456 and staff["verdict"]["cases"][0]["duration_ms"] == 7.89
+    assert ".654321" in staff["graded_at"]

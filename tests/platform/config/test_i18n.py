@@ -34,9 +34,10 @@ def graded_relu(student, relu_exercise, zygote):
     """A wrong relu of the student's, graded for real: the exercise page shows a verdict with failing cases."""
     from graders.bundle import load_cached
     from graders.engine import grade
-    from submissions.services import submission_create, submission_record_verdict
+    from submissions.services import submission_create, submission_record_verdict, submission_start
 
     submission = submission_create(user=student, exercise=relu_exercise, source=WRONG_ABS)
+    submission_start(submission_id=submission.pk)
     verdict = grade(load_cached(relu_exercise.bundle_path), WRONG_ABS, zygote=zygote)
     submission_record_verdict(submission_id=submission.pk, verdict=verdict)
     return submission

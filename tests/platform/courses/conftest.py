@@ -6,3 +6,4 @@ from tests.platform.courses.fixtures import (  # noqa: F401
     teacher,
     world,
 )
+from tests.platform.quizzes.conftest import quizzes  # noqa: F401 - the synced quiz bundles, for quiz credit

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Exercise
 from catalog.services import exercise_sync
 from courses import services as course_services
-from courses.models import Assignment, Course, Membership
+from courses.models import Assignment, AssignmentCredit, Course, Membership
 from graders.bundle import load_cached
 from graders.engine import grade
+from quizzes.hooks import quiz_credit_policy
+from quizzes.models import Quiz, QuizAttempt
 from submissions import services as submission_services
 from submissions.models import Submission
 from tests.conftest import EXERCISES, sync_only
@@ -84,21 +88,61 @@ def world(tmp_path, student, other_student, teacher, other_teacher, ta) -> World
     return World(course, other_course, assignment, exercise, teacher, ta, student, other_student, other_teacher)
 
 
-def submit(user, exercise, source, assignment=None, *, zygote=None, at=None) -> Submission:
-    """Submit through the service (the policy applies), then grade in this process when a zygote is given.
+def submit(user, exercise, source, assignment=None, *, zygote=None) -> Submission:
+    """Submit through the service (the credit rule applies), then grade in this process when a zygote is given.
 
-    ``at`` moves the stored created_at back in time afterwards (to build histories).
+    With an ``assignment`` it is sent from that assignment's page: refused unless it counts there.
     """
     submission = submission_services.submission_create(
-        user=user, exercise=exercise, source=source, assignment=assignment
+        user=user, exercise=exercise, source=source, assignment_id=assignment.pk if assignment is not None else None
     )
-    if at is not None:
-        Submission.objects.filter(pk=submission.pk).update(created_at=at)
     if zygote is not None:
+        submission_services.submission_start(submission_id=submission.pk)  # as the worker does: times the grading
         verdict = grade(load_cached(exercise.bundle_path), source, zygote=zygote)
         submission_services.submission_record_verdict(submission_id=submission.pk, verdict=verdict)
     submission.refresh_from_db()
     return submission
+
+
+def make_quiz(slug: str = "why-clip", points: float = 5):
+    """A quiz row without a bundle: enough to be an assignment item and to have tries."""
+    return Quiz.objects.create(
+        uuid=uuid.uuid4(),
+        slug=slug,
+        topic="exploding-gradients",
+        title_en="Why clip",
+        title_zh="为什么裁剪",
+        points=points,
+    )
+
+
+def quiz_try(user, quiz, score: float, *, at=None) -> QuizAttempt:
+    """A finished try, credited as the quiz pages do when a try ends; ``at`` dates it in the past first."""
+    with transaction.atomic():
+        attempt = QuizAttempt.objects.create(user=user, quiz=quiz, score=score)
+        if at is not None:
+            QuizAttempt.objects.filter(pk=attempt.pk).update(created_at=at)
+            attempt.refresh_from_db()
+        quiz_credit_policy().judge_new(attempt=attempt)
+    return attempt
+
+
+def existed_since(assignment, moment) -> None:
+    """Pretend the assignment was created at ``moment`` (to date work before now, yet after it existed)."""
+    Assignment.objects.filter(pk=assignment.pk).update(created_at=moment, counts_from=moment)
+    assignment.refresh_from_db()
+
+
+def credits_of(submission, *, counted_only: bool = True) -> dict[str, AssignmentCredit]:
+    """What a submission counts for, by assignment title."""
+    rows = AssignmentCredit.objects.filter(submission=submission).select_related("assignment")
+    if counted_only:
+        rows = rows.filter(counted=True)
+    return {row.assignment.title: row for row in rows}
+
+
+def credit_of(submission, assignment) -> AssignmentCredit | None:
+    return AssignmentCredit.objects.filter(submission=submission, assignment=assignment).first()
 
 
 @pytest.fixture

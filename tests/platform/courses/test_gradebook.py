@@ -11,14 +11,26 @@ from django.utils import timezone
 from courses import services
 from courses.models import Assignment, Membership
 from courses.selectors import course_gradebook
-from tests.platform.courses.fixtures import CORRECT, WRONG_ABS, make_assignment, submit
+from tests.platform.courses.fixtures import (
+    CORRECT,
+    WRONG_ABS,
+    existed_since,
+    make_assignment,
+    make_quiz,
+    quiz_try,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def graded_course(world, zygote, django_user_model):
-    """Week 1 counts the best attempt, Week 2 the last; Week 3 was due yesterday (10 % per day)."""
+    """Week 1 counts the best attempt, Week 2 the last; Week 3 was due yesterday (10 % per day).
+
+    All three hold relu and take work now, so every submission counts for all three, whichever
+    page it was sent from: right, then right and wrong twice (the last one wrong).
+    """
     now = timezone.now()
     best = world.assignment  # 10 points, best
     last = make_assignment(
@@ -39,10 +51,10 @@ def graded_course(world, zygote, django_user_model):
         username="tricky", first_name="=SUM(A1:A9)", last_name="+1", email="@cmd|'/c calc'!a0"
     )
     Membership.objects.create(course=world.course, user=tricky)
+    submit(world.student, world.exercise, CORRECT, late, zygote=zygote)
     for assignment in (best, last):
         submit(world.student, world.exercise, CORRECT, assignment, zygote=zygote)
         submit(world.student, world.exercise, WRONG_ABS, assignment, zygote=zygote)
-    submit(world.student, world.exercise, CORRECT, late, zygote=zygote)
     services.extension_grant(
         assignment=best, user=tricky, due_at=best.due_at + timedelta(days=2), granted_by=world.teacher
     )
@@ -118,18 +130,7 @@ def test_the_student_page_lists_every_submission_with_code_and_verdict(client, g
 
 
 def test_quiz_items_count_attempts_made_in_the_window(world):
-    import uuid
-
-    from quizzes.models import Quiz, QuizAttempt
-
-    quiz = Quiz.objects.create(
-        uuid=uuid.uuid4(),
-        slug="why-clip",
-        topic="exploding-gradients",
-        title_en="Why clip",
-        title_zh="为什么裁剪",
-        points=5,
-    )
+    quiz = make_quiz()
     now = timezone.now()
     assignment = make_assignment(
         world.course,
@@ -139,10 +140,31 @@ def test_quiz_items_count_attempts_made_in_the_window(world):
         due_at=now - timedelta(days=1, hours=12),
         items=[services.ItemSpec(points=20, quiz=quiz)],
     )
+    existed_since(assignment, now - timedelta(days=10))  # made before the tries below
     for score, when in ((1.0, now - timedelta(days=5)), (0.5, now - timedelta(days=2)), (1.0, now)):
-        attempt = QuizAttempt.objects.create(user=world.student, quiz=quiz, score=score)
-        QuizAttempt.objects.filter(pk=attempt.pk).update(created_at=when)
+        quiz_try(world.student, quiz, score, at=when)
     cell = next(r for r in course_gradebook(course=world.course).rows if r.user == world.student).cells
     cell = next(c for c in cell if c.assignment == assignment)
     # before the opening: ignored; on time: 50 %; two started days late: 100 % - 20 % = 80 % (best)
     assert cell.points == 16.0 and cell.is_late and cell.items[f"quiz:{quiz.pk}"].attempts == 2
+
+
+def test_a_quiz_try_made_before_the_assignment_existed_does_not_count(client, world):
+    """Issue 22: a try from before the assignment was created counted, though its window had opened."""
+    quiz = make_quiz()
+    now = timezone.now()
+    earlier = quiz_try(world.student, quiz, 0.706, at=now - timedelta(hours=2))
+    assignment = make_assignment(
+        world.course, [world.exercise], title="Week 3", items=[services.ItemSpec(points=10, quiz=quiz)]
+    )  # opened three days ago, created now
+    assert assignment.opens_at < earlier.created_at < assignment.counts_from
+    row = next(r for r in course_gradebook(course=world.course).rows if r.user == world.student)
+    assert next(c for c in row.cells if c.assignment == assignment).points == 0.0
+    later = quiz_try(world.student, quiz, 0.5)
+    row = next(r for r in course_gradebook(course=world.course).rows if r.user == world.student)
+    assert next(c for c in row.cells if c.assignment == assignment).points == 5.0
+    # The student's page lists the try the points come from, and only that one.
+    client.force_login(world.teacher)
+    page = client.get(reverse("courses:student-detail", args=[world.course.pk, world.student.pk])).content.decode()
+    assert f'id="quiz-try-{later.pk}"' in page and f'id="quiz-try-{earlier.pk}"' not in page
+    assert "0 submissions · 1 quiz try" in page

@@ -1,8 +1,8 @@
-"""The late policy and the score that counts, as plain values."""
+"""The late policy, the attempt limit and interval, and the score that counts, as plain values."""
 
 from datetime import UTC, datetime, timedelta
 
-from courses.policy import Attempt, Deadline, item_score, window_state
+from courses.policy import Attempt, Deadline, Prior, in_window, item_score, limit_refusal, window_state
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -83,3 +83,32 @@ def test_a_late_attempt_that_counts_marks_the_item_late():
 def test_no_attempt_scores_nothing():
     scored = item_score([], policy="best", max_points=10)
     assert (scored.started, scored.points, scored.credited) == (False, 0.0, None)
+
+
+def test_the_attempt_limit_counts_only_attempts_that_used_one():
+    earlier = [Prior(T0, uses_attempt=True), Prior(T0 + timedelta(minutes=1), uses_attempt=False)]
+    later = T0 + timedelta(minutes=5)
+    assert not limit_refusal(max_attempts=2, min_interval_s=0, earlier=earlier, at=later)
+    refused = limit_refusal(max_attempts=1, min_interval_s=0, earlier=earlier, at=later)
+    assert refused and refused.reason == "attempts"
+    assert not limit_refusal(max_attempts=None, min_interval_s=0, earlier=earlier * 50, at=later)
+
+
+def test_the_interval_runs_from_the_last_attempt_that_paces():
+    earlier = [Prior(T0, uses_attempt=True), Prior(T0 + timedelta(seconds=50), uses_attempt=True, paces=False)]
+    refused = limit_refusal(max_attempts=None, min_interval_s=60, earlier=earlier, at=T0 + timedelta(seconds=59.2))
+    assert refused.reason == "interval" and refused.wait_s == 1
+    assert not limit_refusal(max_attempts=None, min_interval_s=60, earlier=earlier, at=T0 + timedelta(seconds=60))
+
+
+def test_only_attempts_made_before_are_earlier():
+    """Replaying work in order (a re-judgement) must not let a later attempt use up an earlier one's."""
+    earlier = [Prior(T0 + timedelta(hours=1), uses_attempt=True)]
+    assert not limit_refusal(max_attempts=1, min_interval_s=3600, earlier=earlier, at=T0)
+
+
+def test_the_window_is_from_the_opening_to_the_cutoff():
+    d = deadline(cutoff_at=T0 + timedelta(days=1))
+    assert not in_window(d.judge(d.opens_at - timedelta(seconds=1)))
+    assert in_window(d.judge(d.opens_at)) and in_window(d.judge(T0 + timedelta(days=1)))
+    assert not in_window(d.judge(T0 + timedelta(days=1, seconds=1)))

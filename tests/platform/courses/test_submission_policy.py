@@ -1,4 +1,8 @@
-"""Deadlines, extensions, attempt limits and intervals, judged on the server with each submission's own time."""
+"""Deadlines, extensions, attempt limits and intervals, judged on the server with each submission's own time.
+
+These submissions are sent from the assignment's page: one that could not count there is refused.
+The same rule from anywhere else (exercise page, API, CLI) is in test_credit_rule.py.
+"""
 
 from datetime import timedelta
 
@@ -8,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses import services
-from courses.models import Assignment, Membership
+from courses.models import Assignment, AssignmentCredit, Membership
+from courses.selectors import course_gradebook
 from submissions.models import Submission
-from tests.platform.courses.fixtures import CORRECT, SYNTAX_ERROR, WRONG_ABS, make_assignment, submit
+from tests.platform.courses.fixtures import CORRECT, SYNTAX_ERROR, WRONG_ABS, credit_of, make_assignment, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +27,25 @@ def late_assignment(world, **overrides):
     return make_assignment(world.course, [world.exercise], title="Late one", **fields)
 
 
-def test_without_an_assignment_nothing_changes(world):
+def test_outside_every_course_nothing_counts(world):
     submission = submit(world.other_student, world.exercise, CORRECT)
-    assert submission.assignment is None and not submission.is_late and submission.late_penalty == 0
+    assert not AssignmentCredit.objects.filter(submission=submission).exists()
 
 
 def test_on_time_submission_is_not_marked(world):
     submission = submit(world.student, world.exercise, CORRECT, world.assignment)
-    assert submission.assignment == world.assignment
-    assert (submission.is_late, submission.late_days, submission.late_penalty) == (False, 0, 0.0)
+    credit = credit_of(submission, world.assignment)
+    assert credit.counted and (credit.is_late, credit.late_days, credit.late_penalty) == (False, 0, 0.0)
 
 
 def test_late_submission_is_stored_marked_and_loses_the_penalty_per_started_day(world, zygote):
     assignment = late_assignment(world, late_penalty_per_day=0.1)
     submission = submit(world.student, world.exercise, CORRECT, assignment, zygote=zygote)
-    assert (submission.is_late, submission.late_days, submission.late_penalty) == (True, 2, 0.2)
-    assert submission.score == 1.0 and submission.credited_score == 0.8
+    credit = credit_of(submission, assignment)
+    assert (credit.is_late, credit.late_days, credit.late_penalty) == (True, 2, 0.2)
+    row = next(r for r in course_gradebook(course=world.course).rows if r.user == world.student)
+    cell = next(c for c in row.cells if c.assignment == assignment)
+    assert submission.score == 1.0 and cell.points == 8.0  # 100 % less 20 % of 10 points
 
 
 def test_late_submission_through_the_page_says_so(client, world):
@@ -50,7 +58,7 @@ def test_late_submission_through_the_page_says_so(client, world):
     )
     page = response.content.decode()
     assert response.status_code == 200 and "Late: 2 days after the due date" in page and "50% penalty" in page
-    assert Submission.objects.get().is_late
+    assert credit_of(Submission.objects.get(), assignment).is_late
 
 
 def test_no_credit_after_the_cutoff_refuses_with_the_reason(client, world):
@@ -79,8 +87,8 @@ def test_an_extension_makes_it_on_time_for_that_student_only(world, django_user_
     services.extension_grant(
         assignment=assignment, user=world.student, due_at=timezone.now() + timedelta(days=1), granted_by=world.teacher
     )
-    submission = submit(world.student, world.exercise, CORRECT, assignment)
-    assert not submission.is_late and submission.extension_applied
+    credit = credit_of(submit(world.student, world.exercise, CORRECT, assignment), assignment)
+    assert not credit.is_late and credit.extension_applied
     classmate = django_user_model.objects.create_user(username="classmate")
     Membership.objects.create(course=world.course, user=classmate)
     with pytest.raises(ValidationError, match="does not accept late submissions"):
@@ -94,22 +102,22 @@ def test_an_extension_moves_the_cutoff_by_as_much(world):
         assignment=assignment, user=world.student, due_at=now - timedelta(hours=12), granted_by=world.teacher
     )
     # The extension moves the due date by 2.5 days, so the cut-off is now + 12 h: late, but accepted.
-    submission = submit(world.student, world.exercise, CORRECT, assignment)
-    assert submission.is_late and submission.late_days == 1 and submission.extension_applied
+    credit = credit_of(submit(world.student, world.exercise, CORRECT, assignment), assignment)
+    assert credit.is_late and credit.late_days == 1 and credit.extension_applied
 
 
 def test_an_extension_granted_afterwards_removes_the_late_mark_and_revoking_restores_it(world):
     assignment = late_assignment(world)
     submission = submit(world.student, world.exercise, CORRECT, assignment)
-    assert submission.is_late
+    assert credit_of(submission, assignment).is_late
     extension = services.extension_grant(
         assignment=assignment, user=world.student, due_at=timezone.now() + timedelta(days=1), granted_by=world.ta
     )
-    submission.refresh_from_db()
-    assert not submission.is_late and submission.late_penalty == 0 and submission.extension_applied
+    credit = credit_of(submission, assignment)
+    assert not credit.is_late and credit.late_penalty == 0 and credit.extension_applied
     services.extension_revoke(extension=extension)
-    submission.refresh_from_db()
-    assert submission.is_late and submission.late_penalty == 0.2
+    credit = credit_of(submission, assignment)
+    assert credit.is_late and credit.late_penalty == 0.2
 
 
 def test_an_extension_must_be_later_than_the_due_date_and_for_a_student(world):
@@ -143,8 +151,11 @@ def test_the_attempt_limit_refuses_and_code_that_cannot_run_does_not_count(world
     submit(world.student, world.exercise, WRONG_ABS, assignment)  # still queued: it counts
     with pytest.raises(ValidationError, match="You have used all 2 attempts at this exercise for this assignment."):
         submit(world.student, world.exercise, CORRECT, assignment)
-    assert Submission.objects.filter(assignment=assignment).count() == 3
-    submit(world.student, world.exercise, CORRECT)  # practice outside the assignment is not limited
+    assert Submission.objects.count() == 3 and assignment.credits.filter(counted=True).count() == 3
+    # From the Exercises menu it is graded, and counts wherever attempts are left (Week 1), not here.
+    practice = submit(world.student, world.exercise, CORRECT)
+    assert credit_of(practice, world.assignment).counted
+    assert credit_of(practice, assignment).not_counted_reason == "attempts"
 
 
 def test_the_minimum_interval_is_measured_between_stored_submissions(world):
@@ -173,7 +184,7 @@ def test_someone_outside_the_course_or_an_exercise_outside_the_assignment_is_ref
 def test_course_staff_may_try_their_assignment_after_the_cutoff(world):
     assignment = late_assignment(world, late_policy=Assignment.LatePolicy.CUTOFF)
     submission = submit(world.teacher, world.exercise, CORRECT, assignment)
-    assert not submission.is_late
+    assert submission.pk and not AssignmentCredit.objects.filter(submission=submission).exists()  # a try, no credit
 
 
 def test_an_unknown_assignment_id_is_a_clear_message(client, world):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Assignment, Course, Extension, Membership
-from tests.platform.courses.fixtures import CORRECT, submit
+from tests.platform.courses.fixtures import CORRECT, credit_of, submit
 
 pytestmark = pytest.mark.django_db
 FORMAT = "%Y-%m-%dT%H:%M"
@@ -86,7 +86,7 @@ def test_a_bad_assignment_is_refused_with_the_reason(client, world, overrides, m
 
 def test_moving_the_due_date_judges_stored_submissions_again(client, world):
     submission = submit(world.student, world.exercise, CORRECT, world.assignment)
-    assert not submission.is_late
+    assert not credit_of(submission, world.assignment).is_late
     client.force_login(world.teacher)
     now = timezone.now()
     data = assignment_form(
@@ -97,8 +97,8 @@ def test_moving_the_due_date_judges_stored_submissions_again(client, world):
     )
     response = client.post(reverse("courses:assignment-update", args=[world.course.pk, world.assignment.pk]), data)
     assert response.status_code == 302
-    submission.refresh_from_db()
-    assert (submission.is_late, submission.late_days, submission.late_penalty) == (True, 2, 0.4)
+    credit = credit_of(submission, world.assignment)
+    assert (credit.is_late, credit.late_days, credit.late_penalty) == (True, 2, 0.4)
 
 
 def test_a_ta_grants_an_extension_from_the_assignment_page(client, world):

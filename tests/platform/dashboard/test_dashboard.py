@@ -21,7 +21,6 @@ DERIVATIVE = "import numpy as np\n\ndef sigmoid(z):\n    s = 0.5 * (1 + np.tanh(
 def busy_course(world, zygote, tmp_path, django_user_model):
     sync_only(tmp_path, "relu", "sigmoid")
     sigmoid = Exercise.objects.get(slug="sigmoid")
-    week2 = make_assignment(world.course, [world.exercise, sigmoid], title="Week 2")
     people = {"student": world.student}
     for name in ("ann", "ben", "idle", "stuck"):
         people[name] = django_user_model.objects.create_user(username=name)
@@ -33,6 +32,8 @@ def busy_course(world, zygote, tmp_path, django_user_model):
     submit(people["ben"], relu, CORRECT, a1, zygote=zygote)
     for _ in range(5):
         submit(people["stuck"], relu, WRONG_ABS, a1, zygote=zygote)
+    # Week 2 (relu and sigmoid) is set after those: relu work made before it existed does not count there.
+    week2 = make_assignment(world.course, [world.exercise, sigmoid], title="Week 2")
     submit(people["student"], sigmoid, DERIVATIVE, week2, zygote=zygote)
     submit(world.teacher, relu, WRONG_ABS, a1, zygote=zygote)  # staff trying it out: not counted
     return world, people, week2

@@ -1,11 +1,14 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from graders.bundle import load_bundle
 from graders.engine import grade
 from submissions import services
-from submissions.models import Submission
+from submissions.models import Submission, public_seconds
 from tests.conftest import EXERCISES
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +19,7 @@ WRONG = "import numpy as np\ndef relu(x):\n    return np.abs(x)\n"
 def graded(student, relu_exercise, zygote, django_capture_on_commit_callbacks):
     """A wrong relu submission of `student`, graded in-process."""
     submission = services.submission_create(user=student, exercise=relu_exercise, source=WRONG)
+    services.submission_start(submission_id=submission.pk)
     verdict = grade(load_bundle(EXERCISES / "relu"), WRONG, zygote=zygote)
     services.submission_record_verdict(submission_id=submission.pk, verdict=verdict)
     submission.refresh_from_db()
@@ -102,3 +106,30 @@ def test_reloading_the_exercise_page_restores_the_last_code_and_verdict(client, 
     assert "return np.abs(x)" in page  # the last submission's code, not the starter
     assert "3 of 10 cases passed" in page and "30%" in page
     assert "Negative inputs came back positive" in page
+
+
+def test_the_verdict_shows_the_queue_wait_apart_from_the_grading_time(client, student, graded):
+    """Issue 22: "Graded in 23.13 s" for 23 s in the queue and 0.1 s of grading."""
+    now = timezone.now()
+    Submission.objects.filter(pk=graded.pk).update(
+        created_at=now - timedelta(seconds=23.13), started_at=now - timedelta(seconds=0.126), graded_at=now
+    )
+    client.force_login(student)
+    panel = client.get(reverse("submissions:panel", args=[graded.pk])).content.decode()
+    line = next(line for line in panel.splitlines() if f"submission #{graded.pk}" in line)
+    assert line.endswith(f"submission #{graded.pk} · waited 23 s in the queue · graded in 0.1 s</p>")
+
+
+def test_a_short_wait_is_not_mentioned_and_grading_time_never_shows_below_a_tenth(client, student, graded):
+    now = timezone.now()
+    Submission.objects.filter(pk=graded.pk).update(
+        created_at=now - timedelta(seconds=0.3), started_at=now - timedelta(seconds=0.02), graded_at=now
+    )
+    client.force_login(student)
+    panel = client.get(reverse("submissions:panel", args=[graded.pk])).content.decode()
+    assert "in the queue" not in panel and "graded in 0.1 s" in panel
+
+
+@pytest.mark.parametrize("seconds,shown", [(0.0, 0.1), (0.04, 0.1), (0.16, 0.2), (12.345, 12.3), (None, None)])
+def test_public_seconds_are_tenths_never_below_one(seconds, shown):
+    assert public_seconds(seconds) == shown

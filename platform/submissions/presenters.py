@@ -1,0 +1,82 @@
+"""What the submission panels show: a verdict as the viewer may see it, where work counted, how long it took."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graders.verdict import Verdict
+from submissions.hooks import CreditTarget, credit_policy
+from submissions.models import Submission, public_seconds
+from submissions.selectors import submission_staff_can_see, submissions_for
+
+MAX_ID = 2**31 - 1
+
+
+def assignment_id_from(value) -> int | None:
+    """The assignment a page was opened for (``?assignment=`` or the form's field); 0 names none that exists."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return number if 0 < number <= MAX_ID else 0
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Queue wait and grading time apart: a long queue is load, not the student's code."""
+
+    queued_s: int | None  # whole seconds, only when the wait was noticeable
+    grading_s: float | None  # to 0.1 s (public_seconds): finer would time the hidden cases
+
+
+def timing_of(submission: Submission | None) -> Timing | None:
+    if submission is None or submission.grading_s is None:
+        return None
+    wait = submission.queue_wait_s
+    return Timing(
+        queued_s=round(wait) if wait is not None and wait >= 1 else None,
+        grading_s=public_seconds(submission.grading_s),
+    )
+
+
+def verdict_for(*, user, submission: Submission) -> Verdict | None:
+    """The stored verdict as ``user`` may see it: whole for operators and the course's staff."""
+    if not submission.verdict:
+        return None
+    verdict = Verdict.from_dict(submission.verdict)
+    return verdict if submission_staff_can_see(user=user, submission=submission) else verdict.public()
+
+
+def verdict_context(request, submission: Submission | None) -> dict:
+    """The verdict panel: hidden case details only for operators and the course's staff, and where it counted."""
+    verdict = verdict_for(user=request.user, submission=submission) if submission is not None else None
+    notes = []
+    if submission is not None:
+        notes = credit_policy().notes(submission_ids=[submission.pk]).get(submission.pk, [])
+    return {
+        "submission": submission,
+        "verdict": verdict,
+        "language": request.LANGUAGE_CODE,
+        "credit_notes": notes,
+        "timing": timing_of(submission),
+    }
+
+
+def with_credit_notes(submissions: list[Submission]) -> list[Submission]:
+    """Attach ``credit_notes`` (what each counted for) to a page of submissions, in one lookup."""
+    notes = credit_policy().notes(submission_ids=[s.pk for s in submissions])
+    for submission in submissions:
+        submission.credit_notes = notes.get(submission.pk, [])
+    return submissions
+
+
+def exercise_history(*, user, exercise) -> list[Submission]:
+    return with_credit_notes(list(submissions_for(user=user, exercise=exercise)[:20]))
+
+
+def credit_targets(*, user, exercise, assignment_id: int | None = None) -> list[CreditTarget]:
+    """Where a submission of ``exercise`` made now would count (and the page's own assignment, in any state)."""
+    targets = credit_policy().targets(user=user, exercise_ids=[exercise.pk], assignment_id=assignment_id)
+    return targets.get(exercise.pk, [])

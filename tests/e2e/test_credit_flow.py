@@ -1,0 +1,90 @@
+"""Issue 22 in a browser: a student solves relu from the Exercises menu and sees it counted on the assignment page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import sync_only
+from tests.e2e.conftest import ARTIFACTS, set_code, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CORRECT = "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0.0)\n"
+
+
+@pytest.fixture
+def week_1(student, django_user_model, tmp_path):
+    from catalog.models import Exercise
+    from courses import services
+    from courses.models import Membership
+
+    sync_only(tmp_path, "relu", "sigmoid")
+    teacher = django_user_model.objects.create_user(username="teacher")
+    course = services.course_create(title="Deep learning 101", created_by=teacher)
+    Membership.objects.create(course=course, user=student)
+    now = timezone.now()
+    return services.assignment_create(
+        course=course,
+        title="Week 1",
+        opens_at=now - timedelta(days=1),
+        due_at=now + timedelta(days=3),
+        items=[services.ItemSpec(points=10, exercise=Exercise.objects.get(slug="relu"))],
+    )
+
+
+def test_a_solution_sent_from_the_exercises_menu_counts_for_the_open_assignment(
+    page, live_server, grading_worker, week_1
+):
+    sign_in(page, live_server, "student", "pw-student")  # lands on the Exercises menu
+    card = page.locator(".exercise-card", has=page.locator("code.slug:text-is('relu')"))
+    assert "Counts for: Week 1, due" in card.inner_text()
+    assert (
+        "Counts for"
+        not in page.locator(".exercise-card", has=page.locator("code.slug:text-is('sigmoid')")).inner_text()
+    )
+    card.click()
+    page.wait_for_selector("#counts-for:has-text('Deep learning 101 / Week 1')")
+    assert "0 attempts" in page.inner_text("#counts-for")
+    assert page.locator("input[name=assignment]").count() == 0  # not opened from the course
+
+    set_code(page, CORRECT)
+    page.click("#submit-button")
+    page.wait_for_selector(".score.full", timeout=20000)
+    page.wait_for_selector(".credit-notes:has-text('Counted for Week 1')")
+    page.wait_for_selector("#counts-for:has-text('1 attempt')")  # refreshed after the verdict
+    page.wait_for_selector("#history .pill.credit:text-is('Week 1')")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "credit-exercise-page.png"), full_page=True)
+
+    page.click("nav >> text=Courses")
+    page.click("text=Deep learning 101")
+    row = page.locator("tr", has=page.locator("text=Week 1"))
+    assert "10 / 10" in row.inner_text()
+    page.click("a:text-is('Week 1')")
+    items = page.inner_text("table.data tbody")
+    assert "✓ solved" in items and "10 / 10" in items
+    page.screenshot(path=str(ARTIFACTS / "credit-assignment-page.png"), full_page=True)
+
+
+@pytest.mark.locale("zh-CN")
+def test_what_counts_is_said_in_chinese_and_fits_a_phone(page, live_server, week_1, student):
+    from courses import services
+
+    services.extension_grant(
+        assignment=week_1, user=student, due_at=week_1.due_at + timedelta(days=2), granted_by=week_1.course.created_by
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "student", "pw-student")
+    assert "计入： Week 1，截止" in page.inner_text(".exercise-card:has(code.slug:text-is('relu'))")
+    for path in ("/exercises/", "/exercises/relu/", f"/exercises/relu/?assignment={week_1.pk}"):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide on a 390px screen"
+    box = page.inner_text("#counts-for")
+    assert "计入" in box and "你的延期" in box and "按最高一次计分" in box
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "credit-exercise-page-zh-phone.png"))
