@@ -9,7 +9,7 @@ so the ratio is conservative).
     .venv/bin/python bench/sandbox_bench.py --soak           # 1000 hostile submissions, then honest ones
     .venv/bin/python bench/sandbox_bench.py --isolation plain --submissions 1000 --json var/bench.json
 
-Targets (issue 3): marginal cost of one more relu submission (10 cases) at most 1/8 of the naive
+Targets: marginal cost of one more relu submission (10 cases) at most 1/8 of the naive
 design's; >= 150 relu submissions/s with two zygotes on two cores; every hostile submission scores
 below 1 and the worker keeps grading honest ones correctly.
 """

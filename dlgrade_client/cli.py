@@ -270,7 +270,7 @@ NOT_COUNTED_BECAUSE = {"attempts": "no attempts were left", "interval": "too soo
 
 
 def format_credit(submission: dict[str, Any]) -> list[str]:
-    """Where the submission counted (a server before issue 22 does not say: nothing is printed)."""
+    """Where the submission counted (an older server does not say: nothing is printed)."""
     lines = []
     for credit in submission.get("counted_for") or ():
         marks = []

@@ -1,6 +1,6 @@
 """Grade many files of one exercise: read the inputs safely, grade in parallel, build the records.
 
-Produces the batch records of ../shared/catalog.md ("The batch grading command"): one dict per
+Produces the batch records of docs/catalog.md ("The batch grading command"): one dict per
 file, in the order given, whatever order they finish in. Inputs are files, folders (walked in
 sorted order) and zip archives (read in memory, never extracted). Entries of a folder or archive
 that are not submissions (not ``.py``, too large, unsafe, duplicated) are skipped and reported,

@@ -1,6 +1,6 @@
 """Compare a student's output with the reference on the trusted side, and say where they differ.
 
-Rules (../shared/catalog.md): exact shape (np.allclose would broadcast zeros(1) against any
+Rules (docs/catalog.md): exact shape (np.allclose would broadcast zeros(1) against any
 shape), a numeric dtype (int or bool is fine, complex is not), NaN only where the reference has
 NaN, then ``|got - want| <= atol + rtol * |want|`` elementwise. A list output may come back as a
 list or a tuple and is compared element by element.

@@ -14,7 +14,7 @@ from quizzes.models import Quiz
 from submissions.hooks import NO_ATTEMPTS_LEFT, TOO_SOON, CreditNote, credit_policy
 from submissions.models import Submission, public_seconds
 
-RECORD_STATUSES = ("graded", "error")  # a batch record's status (../shared/catalog.md)
+RECORD_STATUSES = ("graded", "error")  # a batch record's status (docs/catalog.md)
 PLATFORM_ERROR_MESSAGE = "We could not grade this submission (our fault, not your code); please submit it again."
 
 

@@ -3,7 +3,7 @@
 Existing data keeps its meaning: a submission made for an assignment counts for it with the same
 marks (late, days, penalty, extension), and nothing else gains credit. Quiz tries had no link: they
 were counted when read, if made in the assignment's window; they get the rows that rule gives,
-except tries made before the assignment existed, which no longer count (issue 22).
+except tries made before the assignment existed, which no longer count.
 """
 
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Every attack class of the sandbox design (shared/design/sandbox.md, Part 2) must fail closed.
+"""Every attack class of the sandbox design (docs/sandbox.md, "Attack corpus") must fail closed.
 
 Each test grades a hostile relu submission through the real engine and zygote, in both isolation
 modes (bubblewrap and the plain fallback), and checks two things: the cheat scores below 1 or the

@@ -1,4 +1,4 @@
-"""`manage.py grade` as outside clients call it (../shared/catalog.md): a real subprocess, stdout parsed."""
+"""`manage.py grade` as outside clients call it (docs/catalog.md): a real subprocess, stdout parsed."""
 
 import json
 import subprocess

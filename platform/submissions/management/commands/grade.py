@@ -1,4 +1,4 @@
-"""`manage.py grade SLUG FILE... --json`: the batch contract of ../shared/catalog.md.
+"""`manage.py grade SLUG FILE... --json`: the batch contract of docs/catalog.md.
 
 Stdout carries only the records (JSON lines, or CSV with ``--format csv``); with ``--output`` they
 go to that file and stdout stays empty. Everything else (skipped entries, the progress bar when
