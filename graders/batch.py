@@ -15,7 +15,6 @@ import io
 import logging
 import os
 import stat
-import threading
 import unicodedata
 import zipfile
 import zlib
@@ -26,9 +25,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from graders.bundle import Bundle
-from graders.engine import grade
-from graders.sandbox import SandboxUnavailable, Zygote
-from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict
+from graders.runtime import SandboxPool
+from graders.sandbox import SandboxUnavailable
+from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict, platform_error
 
 log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 1 << 20
@@ -135,17 +134,6 @@ def unreadable_record(bundle: Bundle, file: str, problem: str) -> dict[str, Any]
     record = verdict_record(file, verdict)
     record["cases"] = [{"name": c.name, "status": "error", "message": ""} for c in bundle.cases]
     return record
-
-
-def platform_error_verdict(bundle: Bundle, reason: str) -> Verdict:
-    return Verdict(
-        outcome=PLATFORM_ERROR,
-        score=0.0,
-        passed=0,
-        total=len(bundle.cases),
-        exercise=bundle.slug,
-        message=f"The grader could not run this file: {reason}",
-    )
 
 
 CSV_FIXED_COLUMNS = ("file", "exercise", "status", "score", "passed", "total", "message", "mistakes")
@@ -395,51 +383,25 @@ def collect_inputs(paths: Sequence[str], *, max_bytes: int = MAX_FILE_BYTES) -> 
 # -- grading ---------------------------------------------------------------------------------
 
 
-class ZygotePool:
-    """One zygote per thread, started on first use, all closed together."""
-
-    def __init__(self, isolation: str = "auto") -> None:
-        self.isolation = isolation
-        self.local = threading.local()
-        self.all: list[Zygote] = []
-        self.lock = threading.Lock()
-
-    def get(self) -> Zygote:
-        zygote = getattr(self.local, "zygote", None)
-        if zygote is None:
-            zygote = Zygote(self.isolation)
-            zygote.start()
-            self.local.zygote = zygote
-            with self.lock:
-                self.all.append(zygote)
-        return zygote
-
-    def close(self) -> None:
-        for zygote in self.all:
-            zygote.close()
-
-
-def grade_source(bundle: Bundle, source: str, pool: ZygotePool, attempts: int = 2) -> Verdict:
+def grade_source(bundle: Bundle, source: str, pool: SandboxPool, attempts: int = 2) -> Verdict:
     """Grade with retries on platform failure; a sandbox that keeps failing yields a platform error."""
     last = ""
     for _ in range(attempts):
         try:
-            return grade(bundle, source, zygote=pool.get())
+            return pool.grade(bundle, source)
         except SandboxUnavailable as exc:
             last = str(exc)
-            pool.local.zygote = None
         except Exception as exc:  # a fault of ours costs this file its score, never the batch its records
             log.exception("grading a batch file failed on the platform side")
             last = f"{type(exc).__name__}: {exc}"
-            pool.local.zygote = None
-    return platform_error_verdict(bundle, last)
+    return platform_error(f"The grader could not run this file: {last}", exercise=bundle.slug, total=len(bundle.cases))
 
 
 def grade_inputs(
     bundle: Bundle, inputs: Iterable[BatchInput], *, workers: int = 1, isolation: str = "auto"
 ) -> Iterator[dict[str, Any]]:
     """Grade each input with ``workers`` warm sandboxes; yield the records in input order."""
-    pool = ZygotePool(isolation)
+    pool = SandboxPool(isolation)
 
     def one(item: BatchInput) -> dict[str, Any]:
         if item.source is None:
@@ -451,10 +413,3 @@ def grade_inputs(
             yield from executor.map(one, inputs)
     finally:
         pool.close()
-
-
-def grade_files(
-    bundle: Bundle, files: Iterable[str], *, workers: int = 1, isolation: str = "auto"
-) -> Iterator[dict[str, Any]]:
-    """Grade files named one by one (the catalog's contract); see grade_inputs."""
-    return grade_inputs(bundle, (read_file(file) for file in files), workers=workers, isolation=isolation)

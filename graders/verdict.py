@@ -155,5 +155,6 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def platform_error(message: str, *, exercise: str = "") -> Verdict:
-    return Verdict(outcome=PLATFORM_ERROR, score=0.0, passed=0, total=0, message=message, exercise=exercise)
+def platform_error(message: str, *, exercise: str = "", total: int = 0) -> Verdict:
+    """The platform could not grade: never scored, never the student's fault."""
+    return Verdict(outcome=PLATFORM_ERROR, score=0.0, passed=0, total=total, message=message, exercise=exercise)

@@ -1,4 +1,4 @@
-"""Grade one batch item in this worker process, with the process's warm sandbox."""
+"""Grade one batch item in this worker process (the runtime: submissions/runtime.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,8 @@ import logging
 from batches import services
 from batches.models import BatchItem
 from graders.batch import verdict_record
-from graders.bundle import BundleError, load_cached
-from graders.engine import grade
-from graders.sandbox import SandboxUnavailable
-from graders.verdict import PLATFORM_ERROR, Verdict
-from submissions.grading import close_process_zygote, process_zygote
+from graders.verdict import platform_error
+from submissions.runtime import grade_stored
 
 log = logging.getLogger(__name__)
 # Deliveries that claimed an item (redeliveries after lost workers included) before it is given up.
@@ -20,36 +17,24 @@ MAX_ATTEMPTS = 5
 
 def platform_error_record(item: BatchItem, message: str) -> dict:
     exercise = item.job.exercise
-    verdict = Verdict(
-        outcome=PLATFORM_ERROR, score=0.0, passed=0, total=exercise.case_count, exercise=exercise.slug, message=message
+    verdict = platform_error(
+        f"The grader could not run this file: {message}", exercise=exercise.slug, total=exercise.case_count
     )
     return verdict_record(item.name, verdict)
 
 
 def batch_item_grade(*, item_id: int) -> None:
-    """Grade an item unless it is done. Raises SandboxUnavailable for the task to retry."""
+    """Grade an item unless it is done; platform faults propagate to the task."""
     item = services.batch_item_claim(item_id=item_id)
     if item is None:
         log.info("batch item %s already done; skipping duplicate delivery", item_id)
         return
     if item.attempts > MAX_ATTEMPTS:
         log.error("batch item %s: lost %s times; recorded as a platform error", item_id, item.attempts - 1)
-        message = f"The grader could not run this file: it was lost {item.attempts - 1} times"
-        services.batch_item_record(item_id=item.pk, job_id=item.job_id, record=platform_error_record(item, message))
+        record = platform_error_record(item, f"it was lost {item.attempts - 1} times")
+        services.batch_item_record(item_id=item.pk, job_id=item.job_id, record=record)
         return
-    exercise = item.job.exercise
-    try:
-        bundle = load_cached(exercise.bundle_path)
-    except (BundleError, OSError) as exc:
-        log.error("batch item %s: exercise bundle unusable: %s", item_id, exc)
-        message = f"The grader could not run this file: the exercise {exercise.slug} cannot be graded right now"
-        services.batch_item_record(item_id=item.pk, job_id=item.job_id, record=platform_error_record(item, message))
-        return
-    try:
-        verdict = grade(bundle, item.source, zygote=process_zygote())
-    except SandboxUnavailable:
-        close_process_zygote()
-        raise
+    verdict = grade_stored(bundle_path=item.job.exercise.bundle_path, source=item.source)
     services.batch_item_record(item_id=item.pk, job_id=item.job_id, record=verdict_record(item.name, verdict))
 
 
@@ -57,5 +42,4 @@ def batch_item_fail(*, item_id: int, message: str) -> None:
     """Record a platform error after the last retry (the file is not blamed, never scored)."""
     item = BatchItem.objects.select_related("job__exercise").filter(pk=item_id).first()
     if item is not None:
-        record = platform_error_record(item, f"The grader could not run this file: {message}")
-        services.batch_item_record(item_id=item.pk, job_id=item.job_id, record=record)
+        services.batch_item_record(item_id=item.pk, job_id=item.job_id, record=platform_error_record(item, message))

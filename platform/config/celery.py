@@ -4,9 +4,12 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import task_prerun, worker_init, worker_process_init, worker_process_shutdown
+from celery.signals import task_prerun, worker_init
+from django.conf import settings
+from django.db import close_old_connections
 
 from config import broker  # noqa: F401 - registers the embedded broker's transport alias
+from graders.sandbox import Zygote, confinement_selftest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -22,10 +25,6 @@ def refuse_to_grade_unconfined(**kwargs) -> None:
 
     If a probe opens a socket or reads a host file, the worker exits instead of grading.
     """
-    from django.conf import settings
-
-    from graders.sandbox import Zygote, confinement_selftest
-
     try:
         zygote = Zygote(settings.DLGRADE_SANDBOX)
         zygote.start()
@@ -45,21 +44,6 @@ def refuse_to_grade_unconfined(**kwargs) -> None:
     log.info("sandbox self-test passed: no socket, no host file, no write outside /tmp, no fork")
 
 
-@worker_process_init.connect
-def warm_sandbox(**kwargs) -> None:
-    """Start this worker process's sandbox before the first submission arrives."""
-    from submissions.grading import process_zygote
-
-    process_zygote()
-
-
-@worker_process_shutdown.connect
-def close_sandbox(**kwargs) -> None:
-    from submissions.grading import close_process_zygote
-
-    close_process_zygote()
-
-
 @task_prerun.connect
 def recycle_database_connection(task=None, **kwargs) -> None:
     """What Django does around each request, around each task: drop a connection that broke (the
@@ -68,6 +52,4 @@ def recycle_database_connection(task=None, **kwargs) -> None:
     connection, perhaps mid-transaction, as Celery's own Django fixup also assumes."""
     if task is not None and getattr(task.request, "is_eager", False):
         return
-    from django.db import close_old_connections
-
     close_old_connections()

@@ -8,8 +8,8 @@ from courses import services
 from courses.models import Membership, Regrade, RegradeResult, VerdictHistory
 from courses.selectors import regrade_preview_of, regrade_progress
 from courses.tasks import regrade_submissions
-from submissions.grading import close_process_zygote
 from submissions.models import Submission
+from submissions.runtime import close_sandboxes
 from tests.platform.courses.fixtures import CORRECT, FLOAT32, OFF_BY_A_LITTLE, make_assignment, set_tolerance, submit
 
 pytestmark = pytest.mark.django_db
@@ -118,13 +118,13 @@ def test_a_preview_stopped_by_platform_failures_is_resumed_then_applied(
     set_tolerance(relu_copy, rtol=1e-12, atol=1e-2)
     regrade = start(world, django_capture_on_commit_callbacks)
     settings.DLGRADE_SANDBOX = "no-such-isolation"  # every sandbox start fails: retried, then failed
-    close_process_zygote()
+    close_sandboxes()
     compute(regrade)
     assert regrade_progress(regrade=regrade).failed == 3
     assert RegradeResult.objects.filter(regrade=regrade, attempts=settings.GRADING_MAX_PLATFORM_ATTEMPTS).count() == 3
 
     settings.DLGRADE_SANDBOX = "auto"
-    close_process_zygote()
+    close_sandboxes()
     with django_capture_on_commit_callbacks() as callbacks:
         assert services.regrade_resume(regrade=regrade) == 3
     assert len(callbacks) == 1

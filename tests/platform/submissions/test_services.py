@@ -1,7 +1,7 @@
 import pytest
 
 from graders.verdict import Verdict
-from submissions import services
+from submissions import runtime, services
 from submissions.models import Submission
 from submissions.tasks import grade_submission
 
@@ -24,9 +24,7 @@ def test_grading_twice_records_one_verdict(student, relu_exercise):
 def test_platform_failure_is_retried_then_marked_for_staff_never_scored(student, relu_exercise, settings):
     settings.DLGRADE_SANDBOX = "no-such-isolation"  # every attempt to start a sandbox fails
     settings.GRADING_MAX_PLATFORM_ATTEMPTS = 3
-    from submissions import grading
-
-    grading.close_process_zygote()
+    runtime.close_sandboxes()
     submission = services.submission_create(user=student, exercise=relu_exercise, source=CORRECT)
     grade_submission.apply(args=(submission.pk,))
     failed = Submission.objects.get(pk=submission.pk)
