@@ -58,7 +58,7 @@ def build(students: int, per_student: int):
     from graders.bundle import load_bundle
     from graders.engine import grade
     from graders.sandbox import Zygote
-    from submissions.models import Submission
+    from submissions.models import Submission, summarize_verdict
 
     exercise_sync(root=ROOT / "exercises")
     zygote = Zygote()
@@ -92,8 +92,8 @@ def build(students: int, per_student: int):
                 status="graded",
                 score=1.0 if full else 0.3,
                 verdict=verdict,
+                verdict_summary=summarize_verdict(verdict),  # what submission_record_verdict stores
             )
-            row.summarize_verdict()  # bulk_create skips save(), as regrades' bulk_update does
             rows.append(row)
     Submission.objects.bulk_create(rows, batch_size=1000)
     # What the credit rule would have written for these (all on time, all counted), in bulk.

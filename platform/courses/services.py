@@ -33,9 +33,10 @@ from courses.models import (
 )
 from courses.policy import NO_ATTEMPTS_LEFT, Deadline, Lateness, Prior, Refusal, in_window, limit_refusal
 from courses.selectors import counted_priors, course_submissions, submission_prior
-from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict
+from graders.verdict import Verdict
 from quizzes.models import QuizAttempt
 from submissions.models import Submission
+from submissions.services import StoredVerdict, SubmissionChanged, submission_replace_verdicts
 
 log = logging.getLogger(__name__)
 
@@ -744,14 +745,6 @@ def credit_sync_member(*, course: Course, user_ids: list[int]) -> int:
 # --- regrades ---------------------------------------------------------------------------------
 
 
-def _status_of(verdict: Verdict) -> str:
-    if verdict.outcome == PLATFORM_ERROR:
-        return Submission.Status.PLATFORM_ERROR
-    if verdict.outcome == NOT_GRADABLE:
-        return Submission.Status.NOT_GRADABLE
-    return Submission.Status.GRADED
-
-
 def regrade_preview(*, course: Course, exercise: Exercise, requested_by) -> Regrade:
     """Start computing new verdicts for every stored submission of ``exercise`` in ``course``.
 
@@ -826,12 +819,11 @@ def regrade_record_result(*, result_id: int, verdict: Verdict) -> bool:
         result = RegradeResult.objects.select_for_update().get(pk=result_id)
         if result.status == RegradeResult.Status.DONE:
             return False
-        status = _status_of(verdict)
+        new = StoredVerdict.of(verdict)
         result.status = RegradeResult.Status.DONE
-        result.new_status = status
-        result.new_score = None if status == Submission.Status.PLATFORM_ERROR else verdict.score
-        result.new_passed, result.new_total = verdict.passed, verdict.total
-        result.new_verdict = verdict.to_dict()
+        result.new_status, result.new_score = new.status, new.score
+        result.new_passed, result.new_total = new.passed, new.total
+        result.new_verdict = new.verdict
         result.message = ""
         result.attempts += 1
         result.computed_at = timezone.now()
@@ -894,21 +886,18 @@ def regrade_discard(*, regrade: Regrade) -> None:
         )
 
 
-SUBMISSION_VERDICT_FIELDS = ["status", "score", "passed", "total", "verdict", "verdict_summary", "bundle_hash"]
-
-
-def _history_of(submission: Submission, *, regrade: Regrade, reason: str) -> VerdictHistory:
+def _history_of(submission_id: int, before: StoredVerdict, *, regrade: Regrade, reason: str) -> VerdictHistory:
     return VerdictHistory(
-        submission=submission,
+        submission_id=submission_id,
         regrade=regrade,
         reason=reason,
-        status=submission.status,
-        score=submission.score,
-        passed=submission.passed,
-        total=submission.total,
-        verdict=submission.verdict,
-        bundle_hash=submission.bundle_hash,
-        graded_at=submission.graded_at,
+        status=before.status,
+        score=before.score,
+        passed=before.passed,
+        total=before.total,
+        verdict=before.verdict,
+        bundle_hash=before.bundle_hash,
+        graded_at=before.graded_at,
     )
 
 
@@ -932,35 +921,37 @@ def regrade_apply(*, regrade: Regrade, applied_by) -> int:
                 _("The exercise changed again since this preview was computed: discard it and start a new regrade.")
             )
         results = list(regrade.results.all())
-        submissions = Submission.objects.select_for_update().in_bulk([r.submission_id for r in results])
-        history, changed = [], []
-        for result in results:
-            submission = submissions.get(result.submission_id)
-            if submission is None:
-                continue  # deleted since the preview (its student was removed): nothing to switch
-            if submission.status != result.old_status or submission.score != result.old_score:
-                raise ValidationError(
-                    _(
-                        "Submission #%(n)s changed since the preview was computed: discard this regrade "
-                        "and start a new one."
-                    )
-                    % {"n": submission.pk}
-                )
-            history.append(_history_of(submission, regrade=regrade, reason=VerdictHistory.Reason.REGRADE))
-            submission.status = result.new_status
-            submission.score = result.new_score
-            submission.passed, submission.total = result.new_passed, result.new_total
-            submission.verdict = result.new_verdict
-            submission.bundle_hash = (result.new_verdict or {}).get("bundle_hash", regrade.bundle_hash)
-            submission.summarize_verdict()
-            changed.append(submission)
-        VerdictHistory.objects.bulk_create(history)
-        Submission.objects.bulk_update(changed, SUBMISSION_VERDICT_FIELDS, batch_size=500)
+        replacements = {
+            r.submission_id: StoredVerdict(
+                r.new_status,
+                r.new_score,
+                r.new_passed,
+                r.new_total,
+                r.new_verdict,
+                (r.new_verdict or {}).get("bundle_hash", regrade.bundle_hash),
+            )
+            for r in results
+        }
+        try:
+            before = submission_replace_verdicts(
+                replacements=replacements, expected={r.submission_id: (r.old_status, r.old_score) for r in results}
+            )
+        except SubmissionChanged as exc:
+            raise ValidationError(
+                _("Submission #%(n)s changed since the preview was computed: discard this regrade and start a new one.")
+                % {"n": exc.submission_id}
+            ) from None
+        VerdictHistory.objects.bulk_create(
+            [
+                _history_of(sid, old, regrade=regrade, reason=VerdictHistory.Reason.REGRADE)
+                for sid, old in before.items()
+            ]
+        )
         regrade.status = Regrade.Status.APPLIED
         regrade.applied_by = applied_by
         regrade.applied_at = regrade.finished_at = timezone.now()
         regrade.save(update_fields=["status", "applied_by", "applied_at", "finished_at"])
-    return len(changed)
+    return len(before)
 
 
 def regrade_rollback(*, regrade: Regrade) -> int:
@@ -980,25 +971,18 @@ def regrade_rollback(*, regrade: Regrade) -> int:
         )
         if later is not None:
             raise ValidationError(_("Regrade #%(n)s was applied after this one: roll it back first.") % {"n": later.pk})
-        previous = list(VerdictHistory.objects.filter(regrade=regrade, reason=VerdictHistory.Reason.REGRADE))
-        submissions = Submission.objects.select_for_update().in_bulk([h.submission_id for h in previous])
-        history, restored = [], []
-        for old in previous:
-            submission = submissions.get(old.submission_id)
-            if submission is None:
-                continue
-            history.append(_history_of(submission, regrade=regrade, reason=VerdictHistory.Reason.ROLLBACK))
-            submission.status, submission.score = old.status, old.score
-            submission.passed, submission.total = old.passed, old.total
-            submission.verdict, submission.bundle_hash = old.verdict, old.bundle_hash
-            submission.summarize_verdict()
-            restored.append(submission)
-        VerdictHistory.objects.bulk_create(history)
-        Submission.objects.bulk_update(restored, SUBMISSION_VERDICT_FIELDS, batch_size=500)
+        previous = VerdictHistory.objects.filter(regrade=regrade, reason=VerdictHistory.Reason.REGRADE)
+        before = submission_replace_verdicts(replacements={h.submission_id: StoredVerdict.read(h) for h in previous})
+        VerdictHistory.objects.bulk_create(
+            [
+                _history_of(sid, old, regrade=regrade, reason=VerdictHistory.Reason.ROLLBACK)
+                for sid, old in before.items()
+            ]
+        )
         regrade.status = Regrade.Status.ROLLED_BACK
         regrade.rolled_back_at = regrade.finished_at = timezone.now()
         regrade.save(update_fields=["status", "rolled_back_at", "finished_at"])
-    return len(restored)
+    return len(before)
 
 
 # --- demo data (make run) -------------------------------------------------------------------------

@@ -44,17 +44,6 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.exercise_id} by {self.user_id} ({self.status})"
 
-    def save(self, *args, **kwargs) -> None:
-        self.summarize_verdict()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "verdict" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "verdict_summary"}
-        super().save(*args, **kwargs)
-
-    def summarize_verdict(self) -> None:
-        """Refresh ``verdict_summary``; call it before a bulk_update of ``verdict`` (which skips save)."""
-        self.verdict_summary = summarize_verdict(self.verdict)
-
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATUSES

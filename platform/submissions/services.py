@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Exercise
 from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict
 from submissions.hooks import credit_policy
-from submissions.models import Submission
+from submissions.models import Submission, summarize_verdict
 
 log = logging.getLogger(__name__)
 
@@ -118,27 +119,89 @@ def submission_start(*, submission_id: int) -> Submission | None:
     return submission
 
 
+def status_for(verdict: Verdict) -> str:
+    """The submission status a verdict means (the one mapping; regrades use it too)."""
+    if verdict.outcome == PLATFORM_ERROR:
+        return Submission.Status.PLATFORM_ERROR
+    if verdict.outcome == NOT_GRADABLE:
+        return Submission.Status.NOT_GRADABLE
+    return Submission.Status.GRADED
+
+
+@dataclass(frozen=True)
+class StoredVerdict:
+    """What a submission's grade is made of: a regrade switches between these, keeping the old in history."""
+
+    status: str
+    score: float | None
+    passed: int | None
+    total: int | None
+    verdict: dict | None
+    bundle_hash: str
+    graded_at: datetime | None = None  # when it was graded (kept when a verdict is switched)
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> StoredVerdict:
+        status = status_for(verdict)
+        score = None if status == Submission.Status.PLATFORM_ERROR else verdict.score
+        return cls(status, score, verdict.passed, verdict.total, verdict.to_dict(), verdict.bundle_hash)
+
+    @classmethod
+    def read(cls, row) -> StoredVerdict:
+        """From a Submission, or from anything with the same fields (a history row)."""
+        return cls(row.status, row.score, row.passed, row.total, row.verdict, row.bundle_hash, row.graded_at)
+
+
+VERDICT_FIELDS = ["status", "score", "passed", "total", "verdict", "verdict_summary", "bundle_hash"]
+
+
+def _store(submission: Submission, stored: StoredVerdict) -> None:
+    submission.status, submission.score = stored.status, stored.score
+    submission.passed, submission.total = stored.passed, stored.total
+    submission.verdict, submission.bundle_hash = stored.verdict, stored.bundle_hash
+    # The dashboards aggregate this small summary instead of every full verdict.
+    submission.verdict_summary = summarize_verdict(stored.verdict)
+
+
 def submission_record_verdict(*, submission_id: int, verdict: Verdict) -> bool:
     """Store a verdict exactly once; return False when the submission already had one."""
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
         if submission.is_final:
             return False
-        if verdict.outcome == PLATFORM_ERROR:
-            status = Submission.Status.PLATFORM_ERROR
-        elif verdict.outcome == NOT_GRADABLE:
-            status = Submission.Status.NOT_GRADABLE
-        else:
-            status = Submission.Status.GRADED
-        submission.status = status
-        submission.verdict = verdict.to_dict()
-        submission.score = None if status == Submission.Status.PLATFORM_ERROR else verdict.score
-        submission.passed = verdict.passed
-        submission.total = verdict.total
-        submission.bundle_hash = verdict.bundle_hash
+        _store(submission, StoredVerdict.of(verdict))
         submission.graded_at = timezone.now()
-        submission.save()
+        submission.save(update_fields=[*VERDICT_FIELDS, "graded_at"])
     return True
+
+
+class SubmissionChanged(Exception):
+    """A submission is no longer in the state the caller last saw (``submission_id``)."""
+
+    def __init__(self, submission_id: int) -> None:
+        super().__init__(f"submission {submission_id} changed")
+        self.submission_id = submission_id
+
+
+def submission_replace_verdicts(
+    *, replacements: dict[int, StoredVerdict], expected: dict[int, tuple[str, float | None]] | None = None
+) -> dict[int, StoredVerdict]:
+    """Switch submissions to other verdicts in bulk (a regrade applied or rolled back), in the
+    caller's transaction, and return what each had before. Deleted submissions are skipped.
+
+    Raises SubmissionChanged, writing nothing, when a submission's (status, score) is not the one
+    ``expected`` says the caller computed the change from.
+    """
+    with transaction.atomic():
+        submissions = Submission.objects.select_for_update().in_bulk(list(replacements))
+        before: dict[int, StoredVerdict] = {}
+        for submission_id, submission in submissions.items():
+            if expected is not None and (submission.status, submission.score) != expected.get(submission_id):
+                raise SubmissionChanged(submission_id)
+            before[submission_id] = StoredVerdict.read(submission)
+            _store(submission, replacements[submission_id])
+        Submission.objects.bulk_update(list(submissions.values()), VERDICT_FIELDS, batch_size=500)
+    return before
 
 
 def submission_record_platform_failure(*, submission_id: int, message: str, final: bool) -> None:

@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from graders.verdict import Verdict
+from submissions import services
 from submissions.models import Submission
 
 VERDICT = {
@@ -15,16 +17,26 @@ VERDICT = {
     ],
     "mistakes": [{"key": "absolute_value", "message": "abs", "message_zh": "绝对值"}],
 }
+VERDICT_FULL = {
+    **VERDICT,
+    "score": 0.0,
+    "passed": 1,
+    "total": 3,
+    "cases": [{"weight": 1.0, **case, "details": case.get("details", {})} for case in VERDICT["cases"]],
+}
 SUMMARY = {"failed": [["vector", False], ["big", True]], "mistakes": [["absolute_value", "abs", "绝对值"]]}
 
 
 @pytest.mark.django_db
-def test_saving_a_verdict_saves_its_summary_even_with_update_fields(student, relu_exercise):
+def test_recording_a_verdict_records_its_summary_and_so_does_a_regrade(student, relu_exercise):
     submission = Submission.objects.create(user=student, exercise=relu_exercise, source="x")
     assert submission.verdict_summary == {}
-    submission.verdict = VERDICT
-    submission.save(update_fields=["verdict"])
+    services.submission_record_verdict(submission_id=submission.pk, verdict=Verdict.from_dict(VERDICT_FULL))
     assert Submission.objects.get(pk=submission.pk).verdict_summary == SUMMARY
+    passing = services.StoredVerdict("graded", 1.0, 3, 3, {"outcome": "graded", "cases": []}, "h")
+    before = services.submission_replace_verdicts(replacements={submission.pk: passing})
+    assert before[submission.pk].verdict["mistakes"][0]["key"] == "absolute_value"
+    assert Submission.objects.get(pk=submission.pk).verdict_summary == {"failed": [], "mistakes": []}
 
 
 @pytest.mark.django_db(transaction=True)
