@@ -53,7 +53,7 @@ def build(students: int, per_student: int):
 
     from catalog.models import Exercise
     from catalog.services import exercise_sync
-    from courses import services
+    from courses import assignments, services
     from courses.models import AssignmentCredit, Membership
     from graders.bundle import load_bundle
     from graders.engine import grade
@@ -71,12 +71,12 @@ def build(students: int, per_student: int):
     course = services.course_create(title="Dashboard bench", created_by=teacher)
     exercises = list(Exercise.objects.filter(slug__in=["relu", "sigmoid", "softmax", "conv-forward", "lstm-step"]))
     now = timezone.now()
-    assignment = services.assignment_create(
+    assignment = assignments.assignment_create(
         course=course,
         title="Everything",
         opens_at=now - timedelta(days=10),
         due_at=now + timedelta(days=5),
-        items=[services.ItemSpec(points=10, exercise=e) for e in exercises],
+        items=[assignments.ItemSpec(points=10, exercise=e) for e in exercises],
     )
     users = user_model.objects.bulk_create([user_model(username=f"bench-{i}") for i in range(students)])
     Membership.objects.bulk_create([Membership(course=course, user=u) for u in users])

@@ -23,7 +23,6 @@ from __future__ import annotations
 import shutil
 import socket
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -189,12 +188,3 @@ def _written_by_probe() -> bool:
         return Path("/var/tmp/dlgrade-selftest").read_text() == "escaped"
     except OSError:
         return False
-
-
-def startup_check(zygote: Zygote) -> tuple[tuple[str, ...], list[str], float]:
-    """Start ``zygote`` if needed, then return (layers, problems, seconds the self-test took)."""
-    if not zygote.alive:
-        zygote.start()
-    started = time.perf_counter()
-    problems = confinement_selftest(zygote)
-    return zygote.layers, problems, time.perf_counter() - started

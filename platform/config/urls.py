@@ -7,9 +7,9 @@ from config.converters import IdConverter
 register_converter(IdConverter, "id")  # before the apps' URL modules are included
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="catalog:exercise-list", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="exercises:list", permanent=False)),
     path("accounts/", include("accounts.urls")),
-    path("exercises/", include("catalog.urls")),
+    path("exercises/", include("submissions.exercise_urls")),
     path("submissions/", include("submissions.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("courses/", include("courses.urls")),

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Exercise
+from courses.assignments import ItemSpec
 from courses.models import Assignment
-from courses.services import ItemSpec
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

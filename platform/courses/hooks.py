@@ -6,12 +6,12 @@ and when a page asks where work counts.
 
 from __future__ import annotations
 
-from courses import selectors, services
+from courses import credit, selectors
 
 
 class SubmissionCredit:
     def judge_new(self, *, submission, assignment_id):
-        services.credit_judge_submission(submission=submission, assignment_id=assignment_id)
+        credit.credit_judge_submission(submission=submission, assignment_id=assignment_id)
 
     def notes(self, *, submission_ids):
         return selectors.credit_notes_for(submission_ids=submission_ids)
@@ -25,4 +25,4 @@ class SubmissionCredit:
 
 class QuizAttemptCredit:
     def judge_new(self, *, attempt):
-        services.credit_judge_quiz_attempt(attempt=attempt)
+        credit.credit_judge_quiz_attempt(attempt=attempt)

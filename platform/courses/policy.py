@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils import timezone
+
 from submissions.hooks import NO_ATTEMPTS_LEFT, TOO_SOON  # the reasons the pages are told, kept as one set of codes
 
 DAY = timedelta(days=1)
@@ -164,3 +166,8 @@ def limit_refusal(*, max_attempts: int | None, min_interval_s: int, earlier: Ite
 def in_window(lateness: Lateness) -> bool:
     """Whether work judged so may count at all: made between the opening and the cut-off."""
     return not (lateness.before_open or lateness.beyond_cutoff)
+
+
+def local_time(moment: datetime) -> str:
+    """A date and time as messages name it: in the site's time zone, with the zone."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")

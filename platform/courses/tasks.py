@@ -1,11 +1,12 @@
 """Thin tasks of courses: they take ids and call one function each (retry policy: config/task_policy.py)."""
 
 from config.task_policy import grading_task
-from courses import grading, services
+from courses.regrades import grading
+from courses.regrades import services as regrade_services
 
 
 def _record_platform_failure(result_id: int, message: str, final: bool) -> None:
-    services.regrade_record_failure(result_id=result_id, message=message, final=final)
+    regrade_services.regrade_record_failure(result_id=result_id, message=message, final=final)
 
 
 @grading_task(name="courses.regrade_submissions", record_failure=_record_platform_failure)

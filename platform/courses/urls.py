@@ -1,6 +1,7 @@
 from django.urls import path
 
 from courses import views
+from courses.regrades import views as regrade_views
 
 app_name = "courses"
 course = "<id:course_id>/"
@@ -24,12 +25,12 @@ urlpatterns = [
     path(course + "gradebook/", views.gradebook_view, name="gradebook"),
     path(course + "gradebook.csv", views.gradebook_csv_view, name="gradebook-csv"),
     path(course + "students/<id:user_id>/", views.student_detail, name="student-detail"),
-    path(course + "regrades/", views.regrade_list, name="regrade-list"),
-    path(course + "regrades/new/", views.regrade_create_view, name="regrade-create"),
-    path(regrade, views.regrade_detail, name="regrade-detail"),
-    path(regrade + "progress/", views.regrade_progress_view, name="regrade-progress"),
-    path(regrade + "apply/", views.regrade_apply_view, name="regrade-apply"),
-    path(regrade + "resume/", views.regrade_resume_view, name="regrade-resume"),
-    path(regrade + "discard/", views.regrade_discard_view, name="regrade-discard"),
-    path(regrade + "rollback/", views.regrade_rollback_view, name="regrade-rollback"),
+    path(course + "regrades/", regrade_views.regrade_list, name="regrade-list"),
+    path(course + "regrades/new/", regrade_views.regrade_create_view, name="regrade-create"),
+    path(regrade, regrade_views.regrade_detail, name="regrade-detail"),
+    path(regrade + "progress/", regrade_views.regrade_progress_view, name="regrade-progress"),
+    path(regrade + "apply/", regrade_views.regrade_apply_view, name="regrade-apply"),
+    path(regrade + "resume/", regrade_views.regrade_resume_view, name="regrade-resume"),
+    path(regrade + "discard/", regrade_views.regrade_discard_view, name="regrade-discard"),
+    path(regrade + "rollback/", regrade_views.regrade_rollback_view, name="regrade-rollback"),
 ]

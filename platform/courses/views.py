@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -13,37 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.selectors import exercise_get_active
-from courses import selectors, services
+from courses import assignments, enrolment, selectors, services
+from courses.access import INSTRUCTOR, MEMBER, STAFF, course_context, course_view
 from courses.exports import gradebook_csv
-from courses.forms import AssignmentForm, CourseForm, EnrolCsvForm, ExtensionForm, JoinForm, RegradeForm
-from courses.models import Extension, Membership, Regrade
+from courses.forms import AssignmentForm, CourseForm, EnrolCsvForm, ExtensionForm, JoinForm
+from courses.models import Extension, Membership
 from graders.verdict import Verdict
-
-STAFF = "staff"
-INSTRUCTOR = "instructor"
-MEMBER = "member"
-
-
-def course_view(level: str = MEMBER):
-    """Resolve the course of the URL for a member: 404 for everyone else, 403 for a member without the role."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, course_id: int, *args, **kwargs):
-            membership = selectors.membership_for(user=request.user, course_id=course_id)
-            if membership is None:
-                raise Http404("No such course")
-            if level in (STAFF, INSTRUCTOR) and not membership.is_staff_role:
-                raise PermissionDenied
-            if level == INSTRUCTOR and not membership.is_instructor:
-                raise PermissionDenied
-            request.membership = membership
-            return view(request, membership.course, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _assignment_or_404(course, assignment_id: int):
@@ -51,21 +24,6 @@ def _assignment_or_404(course, assignment_id: int):
     if assignment is None:
         raise Http404("No such assignment")
     return assignment
-
-
-def _regrade_or_404(course, regrade_id: int) -> Regrade:
-    regrade = (
-        Regrade.objects.select_related("exercise", "created_by", "applied_by")
-        .filter(course=course, pk=regrade_id)
-        .first()
-    )
-    if regrade is None:
-        raise Http404("No such regrade")
-    return regrade
-
-
-def _context(request, course, **extra) -> dict:
-    return {"course": course, "membership": request.membership, "language": request.LANGUAGE_CODE, **extra}
 
 
 # --- courses ------------------------------------------------------------------------------------
@@ -132,7 +90,7 @@ def course_detail(request, course):
         return render(
             request,
             "courses/course_staff.html",
-            _context(
+            course_context(
                 request,
                 course,
                 assignments=assignments,
@@ -141,7 +99,7 @@ def course_detail(request, course):
             ),
         )
     views = [selectors.student_assignment(assignment=a, user=request.user) for a in assignments]
-    return render(request, "courses/course_student.html", _context(request, course, assignment_views=views))
+    return render(request, "courses/course_student.html", course_context(request, course, assignment_views=views))
 
 
 @course_view(INSTRUCTOR)
@@ -170,7 +128,7 @@ def _members_page(request, course, *, form=None, report=None, status=200):
     return render(
         request,
         "courses/members.html",
-        _context(request, course, memberships=memberships, form=form or EnrolCsvForm(), report=report),
+        course_context(request, course, memberships=memberships, form=form or EnrolCsvForm(), report=report),
         status=status,
     )
 
@@ -188,8 +146,8 @@ def member_enrol_view(request, course):
     if not form.is_valid():
         return _members_page(request, course, form=form, status=400)
     # Read one byte more than the limit: a larger file is refused without being read whole.
-    data = form.cleaned_data["file"].read(services.MAX_CSV_BYTES + 1)
-    report = services.membership_enrol_csv(course=course, data=data)
+    data = form.cleaned_data["file"].read(enrolment.MAX_CSV_BYTES + 1)
+    report = enrolment.membership_enrol_csv(course=course, data=data)
     return _members_page(request, course, form=EnrolCsvForm(), report=report, status=200 if report.ok else 400)
 
 
@@ -214,9 +172,9 @@ def member_remove_view(request, course, membership_id: int):
 def _save_assignment(request, course, form, assignment=None):
     try:
         if assignment is None:
-            assignment = services.assignment_create(course=course, **form.service_arguments())
+            assignment = assignments.assignment_create(course=course, **form.service_arguments())
         else:
-            assignment = services.assignment_update(assignment=assignment, **form.service_arguments())
+            assignment = assignments.assignment_update(assignment=assignment, **form.service_arguments())
     except ValidationError as error:
         form.add_error(None, error)
         return None
@@ -233,7 +191,7 @@ def assignment_create_view(request, course):
             messages.success(request, _("Assignment created."))
             return redirect("courses:assignment-detail", course_id=course.pk, assignment_id=assignment.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "courses/assignment_form.html", _context(request, course, form=form), status=status)
+    return render(request, "courses/assignment_form.html", course_context(request, course, form=form), status=status)
 
 
 @course_view(INSTRUCTOR)
@@ -248,7 +206,7 @@ def assignment_update_view(request, course, assignment_id: int):
     return render(
         request,
         "courses/assignment_form.html",
-        _context(request, course, form=form, assignment=assignment),
+        course_context(request, course, form=form, assignment=assignment),
         status=status,
     )
 
@@ -262,7 +220,7 @@ def assignment_detail(request, course, assignment_id: int):
         return render(
             request,
             "courses/assignment_staff.html",
-            _context(
+            course_context(
                 request,
                 course,
                 assignment=assignment,
@@ -271,7 +229,7 @@ def assignment_detail(request, course, assignment_id: int):
             ),
         )
     view = selectors.student_assignment(assignment=assignment, user=request.user)
-    return render(request, "courses/assignment_student.html", _context(request, course, view=view))
+    return render(request, "courses/assignment_student.html", course_context(request, course, view=view))
 
 
 @course_view(MEMBER)
@@ -299,7 +257,7 @@ def extension_grant_view(request, course, assignment_id: int):
     form = ExtensionForm(request.POST, students=selectors.students_of(course=course))
     if form.is_valid():
         try:
-            services.extension_grant(
+            assignments.extension_grant(
                 assignment=assignment,
                 user=form.cleaned_data["user"],
                 due_at=form.cleaned_data["due_at"],
@@ -323,7 +281,7 @@ def extension_revoke_view(request, course, assignment_id: int, extension_id: int
     ).first()
     if extension is None:
         raise Http404("No such extension")
-    services.extension_revoke(extension=extension)
+    assignments.extension_revoke(extension=extension)
     messages.success(request, _("Extension removed."))
     return redirect("courses:assignment-detail", course_id=course.pk, assignment_id=assignment_id)
 
@@ -335,7 +293,7 @@ def extension_revoke_view(request, course, assignment_id: int, extension_id: int
 @require_GET
 def gradebook_view(request, course):
     gradebook = selectors.course_gradebook(course=course)
-    return render(request, "courses/gradebook.html", _context(request, course, gradebook=gradebook))
+    return render(request, "courses/gradebook.html", course_context(request, course, gradebook=gradebook))
 
 
 @course_view(STAFF)
@@ -367,7 +325,7 @@ def student_detail(request, course, user_id: int):
     return render(
         request,
         "courses/student_detail.html",
-        _context(
+        course_context(
             request,
             course,
             student=student,
@@ -382,111 +340,3 @@ def student_detail(request, course, user_id: int):
 
 
 # --- regrades ------------------------------------------------------------------------------------
-
-
-@course_view(INSTRUCTOR)
-@require_GET
-def regrade_list(request, course):
-    candidates = selectors.regrade_candidates(course=course)
-    return render(
-        request,
-        "courses/regrade_list.html",
-        _context(
-            request,
-            course,
-            candidates=candidates,
-            regrades=course.regrades.select_related("exercise", "created_by")[:50],
-            form=RegradeForm(exercises=[c.exercise for c in candidates]),
-        ),
-    )
-
-
-@course_view(INSTRUCTOR)
-@require_POST
-def regrade_create_view(request, course):
-    form = RegradeForm(request.POST, exercises=selectors.course_exercises(course=course))
-    if not form.is_valid():
-        messages.error(request, _("Choose an exercise of this course."))
-        return redirect("courses:regrade-list", course_id=course.pk)
-    try:
-        regrade = services.regrade_preview(
-            course=course, exercise=form.cleaned_data["exercise"], requested_by=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect("courses:regrade-list", course_id=course.pk)
-    return redirect("courses:regrade-detail", course_id=course.pk, regrade_id=regrade.pk)
-
-
-def _regrade_context(request, course, regrade) -> dict:
-    progress = selectors.regrade_progress(regrade=regrade)
-    preview = None
-    if regrade.status != Regrade.Status.PREVIEW or progress.complete:
-        preview = selectors.regrade_preview_of(regrade=regrade)
-    return _context(request, course, regrade=regrade, progress=progress, preview=preview)
-
-
-@course_view(INSTRUCTOR)
-@require_GET
-def regrade_detail(request, course, regrade_id: int):
-    regrade = _regrade_or_404(course, regrade_id)
-    return render(request, "courses/regrade_detail.html", _regrade_context(request, course, regrade))
-
-
-@course_view(INSTRUCTOR)
-@require_GET
-def regrade_progress_view(request, course, regrade_id: int):
-    regrade = _regrade_or_404(course, regrade_id)
-    return render(request, "courses/_regrade_progress.html", _regrade_context(request, course, regrade))
-
-
-def _regrade_action(request, course, regrade_id: int, action):
-    regrade = _regrade_or_404(course, regrade_id)
-    try:
-        message = action(regrade)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, message)
-    return redirect("courses:regrade-detail", course_id=course.pk, regrade_id=regrade.pk)
-
-
-@course_view(INSTRUCTOR)
-@require_POST
-def regrade_apply_view(request, course, regrade_id: int):
-    def apply(regrade):
-        count = services.regrade_apply(regrade=regrade, applied_by=request.user)
-        return _("Applied: %(n)s submissions have their new verdict; the old ones are kept.") % {"n": count}
-
-    return _regrade_action(request, course, regrade_id, apply)
-
-
-@course_view(INSTRUCTOR)
-@require_POST
-def regrade_resume_view(request, course, regrade_id: int):
-    def resume(regrade):
-        return _("Resumed: %(n)s submissions sent to the workers again.") % {
-            "n": services.regrade_resume(regrade=regrade)
-        }
-
-    return _regrade_action(request, course, regrade_id, resume)
-
-
-@course_view(INSTRUCTOR)
-@require_POST
-def regrade_discard_view(request, course, regrade_id: int):
-    def discard(regrade):
-        services.regrade_discard(regrade=regrade)
-        return _("Discarded: nothing changed for students.")
-
-    return _regrade_action(request, course, regrade_id, discard)
-
-
-@course_view(INSTRUCTOR)
-@require_POST
-def regrade_rollback_view(request, course, regrade_id: int):
-    def rollback(regrade):
-        count = services.regrade_rollback(regrade=regrade)
-        return _("Rolled back: %(n)s submissions have their verdict from before the regrade.") % {"n": count}
-
-    return _regrade_action(request, course, regrade_id, rollback)

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from courses.views import STAFF, course_view
+from courses.access import STAFF, course_view
 from dashboard import selectors
 
 

@@ -1,14 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from catalog.selectors import exercise_get_active
+from catalog.selectors import exercise_get_active, exercise_groups
 from config.ratelimit import limit_per_user
+from submissions.hooks import credit_policy
 from submissions.presenters import assignment_id_from, credit_targets, exercise_history, verdict_context
-from submissions.selectors import submission_visible_to
+from submissions.selectors import progress_by_exercise, submission_visible_to
 from submissions.services import submission_create
 
 
@@ -21,6 +22,31 @@ def _active_exercise_or_404(slug: str):
     if exercise is None:
         raise Http404("No such exercise")
     return exercise
+
+
+@login_required
+def exercise_list(request):
+    groups = exercise_groups(language=request.LANGUAGE_CODE)
+    progress = progress_by_exercise(user=request.user)
+    exercise_ids = [exercise.pk for group in groups for exercise in group.exercises]
+    targets = credit_policy().targets(user=request.user, exercise_ids=exercise_ids)
+    for group in groups:
+        for exercise in group.exercises:
+            exercise.progress = progress.get(exercise.pk)
+            exercise.display_title = exercise.title(request.LANGUAGE_CODE)
+            exercise.counts_for = targets.get(exercise.pk, [])
+        group.solved = sum(1 for e in group.exercises if e.progress and e.progress["best"] == 1)
+        group.percent = round(100 * group.solved / len(group.exercises))
+    solved = sum(group.solved for group in groups)
+    total = sum(len(group.exercises) for group in groups)
+    return render(request, "submissions/exercise_list.html", {"groups": groups, "solved": solved, "total": total})
+
+
+@login_required
+def exercise_detail(request, slug: str):
+    exercise = _active_exercise_or_404(slug)
+    # Opened from an assignment: its box is shown whatever its state, and the form names it.
+    return exercise_page(request, exercise, assignment_id=assignment_id_from(request.GET.get("assignment")))
 
 
 def exercise_page(request, exercise, *, assignment_id: int | None, source: str | None = None, error: str = ""):
@@ -46,7 +72,7 @@ def exercise_page(request, exercise, *, assignment_id: int | None, source: str |
         "assignment_id": assignment_id,
         "error": error,
     }
-    return render(request, "catalog/exercise_detail.html", context, status=400 if error else 200)
+    return render(request, "submissions/exercise_detail.html", context, status=400 if error else 200)
 
 
 @login_required
@@ -70,8 +96,8 @@ def submission_create_view(request, slug: str):
         response["HX-Trigger"] = "submission-changed"
         return response
     if assignment_id is not None:
-        return redirect(f"{reverse('catalog:exercise-detail', args=[slug])}?assignment={assignment_id}")
-    return redirect("catalog:exercise-detail", slug=slug)
+        return redirect(f"{reverse('exercises:detail', args=[slug])}?assignment={assignment_id}")
+    return redirect("exercises:detail", slug=slug)
 
 
 @login_required
@@ -115,7 +141,3 @@ def submission_targets_view(request, slug: str):
         "submissions/_counts_for.html",
         {"targets": targets, "exercise": exercise, "assignment_id": assignment_id},
     )
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")

@@ -54,20 +54,20 @@ def week_1(student, django_user_model):
     from django.utils import timezone
 
     from catalog.models import Exercise
-    from courses import services
+    from courses import assignments, services
     from courses.models import Membership
 
     teacher = django_user_model.objects.create_user(username="teacher")
     course = services.course_create(title="Deep learning 101", created_by=teacher)
     Membership.objects.create(course=course, user=student)
     now = timezone.now()
-    return services.assignment_create(
+    return assignments.assignment_create(
         course=course,
         title="Week 1",
         opens_at=now - timedelta(days=1),
         due_at=now + timedelta(days=1),
         max_attempts=2,
-        items=[services.ItemSpec(points=10, exercise=Exercise.objects.get(slug="relu"))],
+        items=[assignments.ItemSpec(points=10, exercise=Exercise.objects.get(slug="relu"))],
     )
 
 

@@ -1,4 +1,4 @@
-"""Issue 22 in a browser: a student solves relu from the Exercises menu and sees it counted on the assignment page."""
+"""In a browser: a student solves relu from the Exercises menu and sees it counted on the assignment page."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from catalog.models import Exercise
+from courses import assignments, services
+from courses.models import Membership
 from tests.conftest import sync_only
 from tests.e2e.conftest import ARTIFACTS, set_code, sign_in
 
@@ -17,21 +20,17 @@ CORRECT = "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0.0)\n"
 
 @pytest.fixture
 def week_1(student, django_user_model, tmp_path):
-    from catalog.models import Exercise
-    from courses import services
-    from courses.models import Membership
-
     sync_only(tmp_path, "relu", "sigmoid")
     teacher = django_user_model.objects.create_user(username="teacher")
     course = services.course_create(title="Deep learning 101", created_by=teacher)
     Membership.objects.create(course=course, user=student)
     now = timezone.now()
-    return services.assignment_create(
+    return assignments.assignment_create(
         course=course,
         title="Week 1",
         opens_at=now - timedelta(days=1),
         due_at=now + timedelta(days=3),
-        items=[services.ItemSpec(points=10, exercise=Exercise.objects.get(slug="relu"))],
+        items=[assignments.ItemSpec(points=10, exercise=Exercise.objects.get(slug="relu"))],
     )
 
 
@@ -71,9 +70,8 @@ def test_a_solution_sent_from_the_exercises_menu_counts_for_the_open_assignment(
 
 @pytest.mark.locale("zh-CN")
 def test_what_counts_is_said_in_chinese_and_fits_a_phone(page, live_server, week_1, student):
-    from courses import services
 
-    services.extension_grant(
+    assignments.extension_grant(
         assignment=week_1, user=student, due_at=week_1.due_at + timedelta(days=2), granted_by=week_1.course.created_by
     )
     page.set_viewport_size({"width": 390, "height": 844})

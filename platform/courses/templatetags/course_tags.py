@@ -35,14 +35,6 @@ def percent(value, digits: int = 0) -> str:
 
 
 @register.filter
-def get_item(mapping, key):
-    try:
-        return mapping[key]
-    except (KeyError, TypeError, IndexError):
-        return None
-
-
-@register.filter
 def credited(score, penalty) -> float | None:
     """A raw score in [0, 1] after a late penalty (the fraction lost), as the gradebook counts it."""
     if score is None or score == "":

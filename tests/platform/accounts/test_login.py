@@ -14,9 +14,9 @@ def _fresh_cache():
 
 def test_sign_in_and_out(client, student):
     response = client.post(reverse("login"), {"username": "student", "password": "pw-student"})
-    assert response.status_code == 302 and response["Location"] == reverse("catalog:exercise-list")
+    assert response.status_code == 302 and response["Location"] == reverse("exercises:list")
     assert client.post(reverse("logout")).status_code == 302
-    assert client.get(reverse("catalog:exercise-list")).status_code == 302
+    assert client.get(reverse("exercises:list")).status_code == 302
 
 
 def test_repeated_failures_are_throttled_with_retry_after(client, student, settings):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
+from courses import assignments
 from courses import services as course_services
 from courses.models import Membership
 from submissions.models import Submission
@@ -28,12 +29,12 @@ def course(relu_exercise, instructor, student, other_student, django_user_model)
     Membership.objects.create(course=course, user=student)
     Membership.objects.create(course=course, user=instructor, role=Membership.Role.TA)
     now = timezone.now()
-    assignment = course_services.assignment_create(
+    assignment = assignments.assignment_create(
         course=course,
         title="Week 1",
         opens_at=now - timedelta(days=2),
         due_at=now + timedelta(days=2),
-        items=[course_services.ItemSpec(points=10, exercise=relu_exercise)],
+        items=[assignments.ItemSpec(points=10, exercise=relu_exercise)],
     )
     submission = submission_create(user=student, exercise=relu_exercise, source="x", assignment_id=assignment.pk)
     Submission.objects.filter(pk=submission.pk).update(status="graded", score=0.3, passed=3, total=10)

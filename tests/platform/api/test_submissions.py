@@ -113,6 +113,7 @@ def test_a_stored_verdict_with_nan_timings_reads_without_error(as_student, as_st
 
 @pytest.fixture
 def open_assignment(student, relu_exercise, django_user_model):
+    from courses import assignments
     from courses import services as course_services
     from courses.models import Membership
 
@@ -120,12 +121,12 @@ def open_assignment(student, relu_exercise, django_user_model):
     course = course_services.course_create(title="Deep learning 101", created_by=teacher)
     Membership.objects.create(course=course, user=student)
     now = timezone.now()
-    return course_services.assignment_create(
+    return assignments.assignment_create(
         course=course,
         title="Week 1",
         opens_at=now - timedelta(days=1),
         due_at=now + timedelta(days=1),
-        items=[course_services.ItemSpec(points=10, exercise=relu_exercise)],
+        items=[assignments.ItemSpec(points=10, exercise=relu_exercise)],
     )
 
 

@@ -5,20 +5,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_pages_need_sign_in(client, relu_exercise):
-    for url in (reverse("catalog:exercise-list"), reverse("catalog:exercise-detail", args=["relu"])):
+    for url in (reverse("exercises:list"), reverse("exercises:detail", args=["relu"])):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_list_groups_by_topic_and_shows_progress(client, student, relu_exercise):
     client.force_login(student)
-    page = client.get(reverse("catalog:exercise-list")).content.decode()
+    page = client.get(reverse("exercises:list")).content.decode()
     assert "Neurons and CNNs" in page and "ReLU activation" in page and "not started" in page
 
 
 def test_detail_shows_statement_editor_and_starter(client, student, relu_exercise):
     client.force_login(student)
-    page = client.get(reverse("catalog:exercise-detail", args=["relu"])).content.decode()
+    page = client.get(reverse("exercises:detail", args=["relu"])).content.decode()
     assert "ReLU activation" in page
     assert 'name="source"' in page and "TODO: replace this line" in page
     assert "vendor/codemirror/lib/codemirror.js" in page and "vendor/katex/katex.min.js" in page
@@ -26,13 +26,13 @@ def test_detail_shows_statement_editor_and_starter(client, student, relu_exercis
 
 def test_statement_follows_the_language(client, student, relu_exercise):
     client.force_login(student)
-    page = client.get(reverse("catalog:exercise-detail", args=["relu"]), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    page = client.get(reverse("exercises:detail", args=["relu"]), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
     assert "ReLU 激活函数" in page.content.decode()
 
 
 def test_unknown_exercise_is_404(client, student, relu_exercise):
     client.force_login(student)
-    assert client.get(reverse("catalog:exercise-detail", args=["nope"])).status_code == 404
+    assert client.get(reverse("exercises:detail", args=["nope"])).status_code == 404
 
 
 def test_progress_by_topic_counts_solved_exercises(client, student, relu_exercise, zygote):
@@ -47,6 +47,6 @@ def test_progress_by_topic_counts_solved_exercises(client, student, relu_exercis
         submission_id=submission.pk, verdict=grade(load_bundle(EXERCISES / "relu"), source, zygote=zygote)
     )
     client.force_login(student)
-    page = client.get(reverse("catalog:exercise-list")).content.decode()
+    page = client.get(reverse("exercises:list")).content.decode()
     assert "You have solved 1 of 1 exercises." in page
     assert 'aria-valuenow="1"' in page and "1/1" in page

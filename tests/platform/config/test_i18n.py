@@ -50,18 +50,18 @@ def taught_course(instructor, student, relu_exercise):
 
     from django.utils import timezone
 
-    from courses import services
+    from courses import assignments, services
     from courses.models import Membership
 
     course = services.course_create(title="Deep learning 101", created_by=instructor)
     Membership.objects.create(course=course, user=student)
     now = timezone.now()
-    services.assignment_create(
+    assignments.assignment_create(
         course=course,
         title="Week 1",
         opens_at=now - timedelta(days=1),
         due_at=now + timedelta(days=6),
-        items=[services.ItemSpec(points=10, exercise=relu_exercise)],
+        items=[assignments.ItemSpec(points=10, exercise=relu_exercise)],
     )
     return course
 
@@ -90,11 +90,11 @@ def test_sign_in_page_follows_the_browser(client, db):
 
 def test_exercise_pages_with_a_verdict_in_chinese(client, student, graded_relu):
     client.force_login(student)
-    listing = page(client, reverse("catalog:exercise-list"), ZH)
+    listing = page(client, reverse("exercises:list"), ZH)
     assert "ReLU 激活函数" in listing and "最高分" in listing and "已尝试 1 次" in listing
     assert ">练习<" in listing and ">测验<" in listing and ">课程<" in listing and "退出登录" in listing
 
-    detail = page(client, reverse("catalog:exercise-detail", args=["relu"]), ZH)
+    detail = page(client, reverse("exercises:detail", args=["relu"]), ZH)
     for text in ("你的解答", "恢复初始代码", "用初始代码替换你的代码吗？", "按 Ctrl+Enter 提交", ">提交<", "容差"):
         assert text in detail, text
     assert "你的提交记录" in detail and "已评分" in detail and "简单" in detail
@@ -115,9 +115,9 @@ def test_exercise_pages_with_a_verdict_in_chinese(client, student, graded_relu):
 
 def test_exercise_pages_with_a_verdict_in_english(client, student, graded_relu):
     client.force_login(student)
-    listing = page(client, reverse("catalog:exercise-list"), EN)
+    listing = page(client, reverse("exercises:list"), EN)
     assert "ReLU activation" in listing and "1 attempts" in listing and "最高分" not in listing
-    detail = page(client, reverse("catalog:exercise-detail", args=["relu"]), EN)
+    detail = page(client, reverse("exercises:detail", args=["relu"]), EN)
     assert "Your solution" in detail and "Your attempts" in detail and "Graded" in detail and "你的解答" not in detail
     verdict = page(client, reverse("submissions:panel", args=[graded_relu.pk]), EN)
     for text in ("cases passed", "Likely mistake:", ">fail<", ">pass<", "expected", "graded in"):
@@ -228,7 +228,7 @@ def test_profile_page_in_both_languages(client, student):
 
 def test_messages_from_python_follow_the_language(client, student, relu_exercise):
     client.force_login(student)
-    url = reverse("catalog:exercise-submit", args=["relu"])
+    url = reverse("exercises:submit", args=["relu"])
     refused = client.post(url, {"source": "   "}, HTTP_HX_REQUEST="true", **ZH)
     assert "你的代码是空的。" in refused.content.decode()
     refused = client.post(url, {"source": "   "}, HTTP_HX_REQUEST="true", **EN)
@@ -239,7 +239,7 @@ def test_messages_from_python_follow_the_language(client, student, relu_exercise
 
 def test_the_language_switch_overrides_the_browser(client, student, relu_exercise):
     client.force_login(student)
-    exercises = reverse("catalog:exercise-list")
+    exercises = reverse("exercises:list")
     switched = client.post(reverse("set_language"), {"language": "zh-hans", "next": exercises}, **EN)
     assert switched.status_code == 302 and switched["Location"] == exercises
     zh = page(client, exercises, EN)  # the browser still asks for English

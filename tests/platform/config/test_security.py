@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_pages_carry_security_headers_and_no_inline_script(client, student, relu_exercise):
     client.force_login(student)
-    for url in (reverse("login"), reverse("catalog:exercise-list"), reverse("catalog:exercise-detail", args=["relu"])):
+    for url in (reverse("login"), reverse("exercises:list"), reverse("exercises:detail", args=["relu"])):
         response = client.get(url)
         policy = response["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
@@ -23,7 +23,7 @@ def test_pages_carry_security_headers_and_no_inline_script(client, student, relu
 
 def test_every_form_has_a_csrf_token(client, student, relu_exercise):
     client.force_login(student)
-    html = client.get(reverse("catalog:exercise-detail", args=["relu"])).content.decode()
+    html = client.get(reverse("exercises:detail", args=["relu"])).content.decode()
     forms = re.findall(r"<form\b.*?</form>", html, re.S)
     assert forms and all("csrfmiddlewaretoken" in form for form in forms if 'method="post"' in form)
 
@@ -32,7 +32,7 @@ def test_submitting_too_fast_gets_429_with_retry_after(client, student, relu_exe
     cache.clear()
     settings.SUBMIT_RATE = "2/60"
     client.force_login(student)
-    url = reverse("catalog:exercise-submit", args=["relu"])
+    url = reverse("exercises:submit", args=["relu"])
     for _ in range(2):
         assert client.post(url, {"source": "def relu(x):\n    return x\n"}, HTTP_HX_REQUEST="true").status_code == 200
     refused = client.post(url, {"source": "def relu(x):\n    return x\n"}, HTTP_HX_REQUEST="true")
@@ -48,5 +48,5 @@ def test_submitting_too_fast_gets_429_with_retry_after(client, student, relu_exe
 def test_oversized_request_body_is_refused(client, student, relu_exercise, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     client.force_login(student)
-    response = client.post(reverse("catalog:exercise-submit", args=["relu"]), {"source": "x" * 5000})
+    response = client.post(reverse("exercises:submit", args=["relu"]), {"source": "x" * 5000})
     assert response.status_code == 400

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from catalog.models import Exercise
 from catalog.services import exercise_sync
+from courses import assignments
 from courses import services as course_services
 from courses.models import Assignment, AssignmentCredit, Course, Membership
 from graders.bundle import load_cached
@@ -54,10 +55,10 @@ def make_assignment(course, exercises, **overrides) -> Assignment:
         "title": "Week 1",
         "opens_at": now - timedelta(days=3),
         "due_at": now + timedelta(days=3),
-        "items": [course_services.ItemSpec(points=10, exercise=e) for e in exercises],
+        "items": [assignments.ItemSpec(points=10, exercise=e) for e in exercises],
     }
     fields.update(overrides)
-    return course_services.assignment_create(course=course, **fields)
+    return assignments.assignment_create(course=course, **fields)
 
 
 @pytest.fixture

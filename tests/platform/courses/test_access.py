@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from courses import services
+from courses import assignments
 from courses.models import Regrade
+from courses.regrades import services as regrade_services
 from tests.platform.courses.fixtures import CORRECT, WRONG_ABS, submit
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +29,16 @@ INSTRUCTOR_ACTION = (403, 404, 404, 403, 302)
 def objects(world, zygote, django_capture_on_commit_callbacks):
     submission = submit(world.student, world.exercise, WRONG_ABS, world.assignment, zygote=zygote)
     submit(world.student, world.exercise, CORRECT, world.assignment, zygote=zygote)
-    extension = services.extension_grant(
+    extension = assignments.extension_grant(
         assignment=world.assignment,
         user=world.student,
         due_at=world.assignment.due_at + timedelta(days=1),
         granted_by=world.teacher,
     )
     with django_capture_on_commit_callbacks():
-        regrade = services.regrade_preview(course=world.course, exercise=world.exercise, requested_by=world.teacher)
+        regrade = regrade_services.regrade_preview(
+            course=world.course, exercise=world.exercise, requested_by=world.teacher
+        )
     return {"submission": submission, "extension": extension, "regrade": regrade}
 
 
@@ -138,7 +141,7 @@ VIEWS = [
     (
         "exercise-for-assignment",
         "get",
-        lambda w, o: reverse("catalog:exercise-detail", args=["relu"]) + f"?assignment={w.assignment.pk}",
+        lambda w, o: reverse("exercises:detail", args=["relu"]) + f"?assignment={w.assignment.pk}",
         MEMBERS,
     ),
 ]
@@ -183,7 +186,7 @@ def test_ids_of_another_course_do_not_leak_through_this_courses_urls(
     other_assignment = make_assignment(world.other_course, [world.exercise])
     submit(world.other_student, world.exercise, CORRECT, other_assignment, zygote=zygote)
     with django_capture_on_commit_callbacks():
-        other_regrade = services.regrade_preview(
+        other_regrade = regrade_services.regrade_preview(
             course=world.other_course, exercise=world.exercise, requested_by=world.other_teacher
         )
     client.force_login(world.teacher)

@@ -1,4 +1,4 @@
-"""Issue 22: a submission counts for every open assignment that holds its exercise, wherever it was made.
+"""A submission counts for every open assignment that holds its exercise, wherever it was made.
 
 Judged by its own created_at and each assignment's policy: window (after the assignment existed,
 from the opening to the cut-off, with the student's extension), late penalty, attempt limit,
@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Exercise
-from courses import services
+from courses import assignments, services
 from courses.models import Assignment, AssignmentCredit, Membership
+from courses.regrades import services as regrade_services
 from courses.selectors import course_gradebook, credit_targets_for
 from dashboard.selectors import course_dashboard
 from quizzes.models import QuizAttempt
@@ -44,14 +45,14 @@ def points(world, assignment, user=None) -> float:
 
 
 def submit_from_the_exercise_page(client, source) -> Submission:
-    response = client.post(reverse("catalog:exercise-submit", args=["relu"]), {"source": source}, **HTMX)
+    response = client.post(reverse("exercises:submit", args=["relu"]), {"source": source}, **HTMX)
     assert response.status_code == 200, response.content
     return Submission.objects.latest("id")
 
 
 def test_a_submission_from_the_exercise_page_counts_for_the_open_assignment(client, world, zygote):
     client.force_login(world.student)
-    response = client.post(reverse("catalog:exercise-submit", args=["relu"]), {"source": CORRECT}, **HTMX)
+    response = client.post(reverse("exercises:submit", args=["relu"]), {"source": CORRECT}, **HTMX)
     submission = Submission.objects.get()
     assert "Counted for" in response.content.decode() and ">Week 1</a>" in response.content.decode()
     assert credit_of(submission, world.assignment).counted
@@ -83,12 +84,12 @@ def test_work_made_before_the_assignment_existed_never_counts_for_it(world):
     week2 = make_assignment(world.course, [world.exercise], title="Week 2")  # opened three days ago
     assert week2.opens_at < before.created_at < week2.counts_from
     assert credit_of(before, week2) is None
-    services.assignment_update(
+    assignments.assignment_update(
         assignment=week2,
         title="Week 2",
         opens_at=week2.opens_at - timedelta(days=1),
         due_at=week2.due_at,
-        items=[services.ItemSpec(points=10, exercise=world.exercise)],
+        items=[assignments.ItemSpec(points=10, exercise=world.exercise)],
     )
     assert credit_of(before, week2) is None  # judging it again does not let it in either
     assert credit_of(before, world.assignment).counted  # Week 1 existed: it counts there
@@ -124,7 +125,7 @@ def test_an_extension_counts_for_its_student_only(world, django_user_model):
         due_at=now - timedelta(days=1),
         late_policy=Assignment.LatePolicy.CUTOFF,
     )
-    services.extension_grant(
+    assignments.extension_grant(
         assignment=assignment, user=world.student, due_at=now + timedelta(days=1), granted_by=world.teacher
     )
     classmate = django_user_model.objects.create_user(username="classmate")
@@ -146,11 +147,11 @@ def test_an_extension_granted_afterwards_brings_in_work_made_after_the_cutoff(wo
     )
     sick = submit(world.student, world.exercise, CORRECT)
     assert credit_of(sick, assignment) is None
-    extension = services.extension_grant(
+    extension = assignments.extension_grant(
         assignment=assignment, user=world.student, due_at=now + timedelta(days=1), granted_by=world.teacher
     )
     assert credit_of(sick, assignment).extension_applied
-    services.extension_revoke(extension=extension)
+    assignments.extension_revoke(extension=extension)
     assert credit_of(sick, assignment) is None
 
 
@@ -162,7 +163,7 @@ def test_attempt_limit_outside_the_assignment_page_grades_but_stops_counting(cli
     submit(world.student, world.exercise, WRONG_ABS, zygote=zygote)
     submit(world.student, world.exercise, WRONG_ABS, zygote=zygote)
     client.force_login(world.student)
-    page = client.get(reverse("catalog:exercise-detail", args=["relu"])).content.decode()
+    page = client.get(reverse("exercises:detail", args=["relu"])).content.decode()
     assert "attempt 2 of 2 used" in page and "All 2 attempts are used" in page and "does not count" in page
 
     third = submit(world.student, world.exercise, CORRECT, zygote=zygote)  # from the menu: accepted, graded
@@ -183,7 +184,7 @@ def test_minimum_interval_outside_the_assignment_page(client, world):
     paced = make_assignment(world.course, [world.exercise], title="Paced", min_interval_s=60)
     first = submit(world.student, world.exercise, WRONG_ABS)
     client.force_login(world.student)
-    page = client.get(reverse("catalog:exercise-detail", args=["relu"])).content.decode()
+    page = client.get(reverse("exercises:detail", args=["relu"])).content.decode()
     assert "counts one submission every 60 s" in page
     second = submit(world.student, world.exercise, CORRECT)
     assert credit_of(first, paced).counted and credit_of(second, paced).not_counted_reason == "interval"
@@ -203,7 +204,7 @@ def test_staff_try_their_assignments_without_credit(client, world):
     client.force_login(world.teacher)
     submission = submit_from_the_exercise_page(client, CORRECT)
     assert not AssignmentCredit.objects.filter(submission=submission).exists()
-    url = reverse("catalog:exercise-detail", args=["relu"]) + f"?assignment={world.assignment.pk}"
+    url = reverse("exercises:detail", args=["relu"]) + f"?assignment={world.assignment.pk}"
     assert "You teach this course: your submissions are not counted." in client.get(url).content.decode()
 
 
@@ -226,17 +227,17 @@ def test_editing_the_window_and_items_judges_the_work_again(world, tmp_path):
             "title": assignment.title,
             "opens_at": assignment.opens_at,
             "due_at": assignment.due_at,
-            "items": [services.ItemSpec(points=10, exercise=world.exercise)],
+            "items": [assignments.ItemSpec(points=10, exercise=world.exercise)],
         }
         fields.update(changes)
-        services.assignment_update(assignment=assignment, **fields)
+        assignments.assignment_update(assignment=assignment, **fields)
 
     update(due_at=timezone.now() - timedelta(hours=1))  # now due an hour ago: it was made after that
     credit = credit_of(submission, assignment)
     assert (credit.is_late, credit.late_days, credit.late_penalty) == (True, 1, 0.1)
     update(opens_at=timezone.now() + timedelta(hours=1), due_at=timezone.now() + timedelta(days=2))
     assert credit_of(submission, assignment) is None  # made before the (new) opening
-    update(opens_at=timezone.now() - timedelta(days=1), items=[services.ItemSpec(points=10, exercise=sigmoid)])
+    update(opens_at=timezone.now() - timedelta(days=1), items=[assignments.ItemSpec(points=10, exercise=sigmoid)])
     assert credit_of(submission, assignment) is None  # relu is no longer part of it
     update(opens_at=timezone.now() - timedelta(days=1))
     assert credit_of(submission, assignment).counted
@@ -262,12 +263,12 @@ def test_every_page_that_shows_points_uses_the_same_rows(client, world, zygote, 
 
     candidates = client.get(reverse("courses:regrade-list", args=[world.course.pk])).content.decode()
     assert "relu" in candidates
-    regrade = services.regrade_preview(course=world.course, exercise=world.exercise, requested_by=world.teacher)
+    regrade = regrade_services.regrade_preview(course=world.course, exercise=world.exercise, requested_by=world.teacher)
     assert list(regrade.results.values_list("submission_id", flat=True)) == [submission.pk]
 
 
 def test_the_exercise_pages_say_what_a_submission_counts_for(client, world):
-    services.extension_grant(
+    assignments.extension_grant(
         assignment=world.assignment,
         user=world.student,
         due_at=world.assignment.due_at + timedelta(days=2),
@@ -275,21 +276,21 @@ def test_the_exercise_pages_say_what_a_submission_counts_for(client, world):
     )
     due = timezone.localtime(world.assignment.due_at + timedelta(days=2))
     client.force_login(world.student)
-    listing = client.get(reverse("catalog:exercise-list")).content.decode()
+    listing = client.get(reverse("exercises:list")).content.decode()
     assert f'Counts for: <span class="credit-target">Week 1, due {due:%a} {due.day} {due:%b}, {due:%H:%M}' in listing
     assert "(your extension)" in listing
-    detail = client.get(reverse("catalog:exercise-detail", args=["relu"])).content.decode()
+    detail = client.get(reverse("exercises:detail", args=["relu"])).content.decode()
     assert "Counts for" in detail and "Deep learning 101 / Week 1" in detail and "attempt" in detail
-    zh = client.get(reverse("catalog:exercise-list"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    zh = client.get(reverse("exercises:list"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert f'计入： <span class="credit-target">Week 1，截止 {due.month}月{due.day}日' in zh and "你的延期" in zh
 
     client.force_login(world.other_student)  # no course with an open assignment: nothing to say
-    assert "Counts for" not in client.get(reverse("catalog:exercise-list")).content.decode()
+    assert "Counts for" not in client.get(reverse("exercises:list")).content.decode()
 
 
 def test_the_counts_for_box_refreshes_after_a_submission(client, world):
     client.force_login(world.student)
-    url = reverse("catalog:exercise-counts-for", args=["relu"]) + f"?assignment={world.assignment.pk}"
+    url = reverse("exercises:counts-for", args=["relu"]) + f"?assignment={world.assignment.pk}"
     assert "0 attempts" in client.get(url).content.decode()
     submit(world.student, world.exercise, WRONG_ABS)
     box = client.get(url).content.decode()
@@ -324,7 +325,7 @@ def finish_a_try(client, user, slug: str, attempt: int) -> QuizAttempt:
 def test_a_quiz_try_counts_like_a_submission_with_the_attempt_limit(client, world, quizzes):
     quiz = quizzes["rnn-quiz"]
     one_try = make_assignment(
-        world.course, [], title="Quiz week", max_attempts=1, items=[services.ItemSpec(points=10, quiz=quiz)]
+        world.course, [], title="Quiz week", max_attempts=1, items=[assignments.ItemSpec(points=10, quiz=quiz)]
     )
     client.force_login(world.student)
     first, second = (

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from courses import services
+from courses import enrolment, services
 from courses.models import Membership
 from tests.platform.courses.fixtures import make_user
 
@@ -40,7 +40,7 @@ def test_good_rows_are_enrolled_and_bad_rows_listed_with_the_reason(world, roste
         "dave,,professor\r\n"
         "student,,\r\n"
     ).encode()
-    report = services.membership_enrol_csv(course=world.course, data=data)
+    report = enrolment.membership_enrol_csv(course=world.course, data=data)
     assert report.ok
     assert [(line, user) for line, user, _ in report.enrolled] == [(2, "alice"), (3, "bob"), (4, "carol")]
     reasons = {problem.line: problem.reason for problem in report.errors}
@@ -59,9 +59,9 @@ def test_good_rows_are_enrolled_and_bad_rows_listed_with_the_reason(world, roste
 
 
 def test_a_headerless_list_and_semicolons_work(world, roster):
-    report = services.membership_enrol_csv(course=world.course, data=b"alice\ncarol@example.edu\n")
+    report = enrolment.membership_enrol_csv(course=world.course, data=b"alice\ncarol@example.edu\n")
     assert [user for _, user, _ in report.enrolled] == ["alice", "carol"]
-    report = services.membership_enrol_csv(course=world.course, data=b"email;role\ndave@example.edu;student\n")
+    report = enrolment.membership_enrol_csv(course=world.course, data=b"email;role\ndave@example.edu;student\n")
     assert [user for _, user, _ in report.enrolled] == ["dave"]
 
 
@@ -74,7 +74,7 @@ def test_a_headerless_list_and_semicolons_work(world, roster):
     ],
 )
 def test_an_unusable_file_enrols_nobody_and_says_why(world, roster, data, message):
-    report = services.membership_enrol_csv(course=world.course, data=data)
+    report = enrolment.membership_enrol_csv(course=world.course, data=data)
     assert message in report.file_error and not report.enrolled
     assert set(enrolled(world.course)) == {"teacher", "student", "assistant"}
 
@@ -127,6 +127,6 @@ def test_the_last_instructor_cannot_be_removed(world):
 
 def test_a_file_over_the_size_limit_is_refused_unread(client, world):
     client.force_login(world.teacher)
-    big = SimpleUploadedFile("big.csv", b"username\n" + b"x" * (services.MAX_CSV_BYTES + 10), content_type="text/csv")
+    big = SimpleUploadedFile("big.csv", b"username\n" + b"x" * (enrolment.MAX_CSV_BYTES + 10), content_type="text/csv")
     response = client.post(reverse("courses:member-enrol", args=[world.course.pk]), {"file": big})
     assert response.status_code == 400 and "upload the class in parts" in response.content.decode()

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import services
+from courses import assignments
 from courses.models import Assignment, Membership
 from courses.selectors import course_gradebook
 from tests.platform.courses.fixtures import (
@@ -38,7 +38,7 @@ def graded_course(world, zygote, django_user_model):
         [world.exercise],
         title="Week 2",
         score_policy=Assignment.ScorePolicy.LAST,
-        items=[services.ItemSpec(points=20, exercise=world.exercise)],
+        items=[assignments.ItemSpec(points=20, exercise=world.exercise)],
     )
     late = make_assignment(
         world.course,
@@ -55,7 +55,7 @@ def graded_course(world, zygote, django_user_model):
     for assignment in (best, last):
         submit(world.student, world.exercise, CORRECT, assignment, zygote=zygote)
         submit(world.student, world.exercise, WRONG_ABS, assignment, zygote=zygote)
-    services.extension_grant(
+    assignments.extension_grant(
         assignment=best, user=tricky, due_at=best.due_at + timedelta(days=2), granted_by=world.teacher
     )
     return world, (best, last, late), tricky
@@ -138,7 +138,7 @@ def test_quiz_items_count_attempts_made_in_the_window(world):
         title="Quiz week",
         opens_at=now - timedelta(days=4),
         due_at=now - timedelta(days=1, hours=12),
-        items=[services.ItemSpec(points=20, quiz=quiz)],
+        items=[assignments.ItemSpec(points=20, quiz=quiz)],
     )
     existed_since(assignment, now - timedelta(days=10))  # made before the tries below
     for score, when in ((1.0, now - timedelta(days=5)), (0.5, now - timedelta(days=2)), (1.0, now)):
@@ -150,12 +150,12 @@ def test_quiz_items_count_attempts_made_in_the_window(world):
 
 
 def test_a_quiz_try_made_before_the_assignment_existed_does_not_count(client, world):
-    """Issue 22: a try from before the assignment was created counted, though its window had opened."""
+    """A try from before the assignment was created used to count, though its window had opened."""
     quiz = make_quiz()
     now = timezone.now()
     earlier = quiz_try(world.student, quiz, 0.706, at=now - timedelta(hours=2))
     assignment = make_assignment(
-        world.course, [world.exercise], title="Week 3", items=[services.ItemSpec(points=10, quiz=quiz)]
+        world.course, [world.exercise], title="Week 3", items=[assignments.ItemSpec(points=10, quiz=quiz)]
     )  # opened three days ago, created now
     assert assignment.opens_at < earlier.created_at < assignment.counts_from
     row = next(r for r in course_gradebook(course=world.course).rows if r.user == world.student)

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from courses import services
 from courses.models import Membership, Regrade, RegradeResult, VerdictHistory
-from courses.selectors import regrade_preview_of, regrade_progress
+from courses.regrades import services as regrade_services
+from courses.regrades.selectors import regrade_preview_of, regrade_progress
 from courses.tasks import regrade_submissions
 from submissions.models import Submission
 from submissions.runtime import close_sandboxes
@@ -35,7 +35,9 @@ def before_the_fix(world, relu_copy, zygote, django_user_model):
 
 def start(world, django_capture_on_commit_callbacks) -> Regrade:
     with django_capture_on_commit_callbacks() as callbacks:
-        regrade = services.regrade_preview(course=world.course, exercise=world.exercise, requested_by=world.teacher)
+        regrade = regrade_services.regrade_preview(
+            course=world.course, exercise=world.exercise, requested_by=world.teacher
+        )
     assert len(callbacks) == 1  # the fan-out is sent once the regrade is committed
     return regrade
 
@@ -71,7 +73,7 @@ def test_preview_shows_who_goes_up_or_down_then_apply_keeps_history_then_rollbac
 
     off = before_the_fix["off"].pk
     assert Submission.objects.get(pk=off).verdict_summary["failed"]  # failing before the new tolerance
-    assert services.regrade_apply(regrade=regrade, applied_by=world.teacher) == 3
+    assert regrade_services.regrade_apply(regrade=regrade, applied_by=world.teacher) == 3
     assert Submission.objects.get(pk=off).verdict_summary == {"failed": [], "mistakes": []}  # what dashboards count
     after = scores()
     assert after[before_the_fix["off"].pk] == 1.0 and after[before_the_fix["float32"].pk] == 0.9
@@ -82,7 +84,7 @@ def test_preview_shows_who_goes_up_or_down_then_apply_keeps_history_then_rollbac
     assert old.score == 0.0 and old.verdict == before_the_fix["off"].verdict and old.reason == "regrade"
     assert old.bundle_hash == before_the_fix["off"].bundle_hash != world.exercise.__class__.objects.get().content_hash
 
-    assert services.regrade_rollback(regrade=regrade) == 3
+    assert regrade_services.regrade_rollback(regrade=regrade) == 3
     assert scores() == before
     assert Submission.objects.get(pk=off).verdict_summary["failed"]
     regrade.refresh_from_db()
@@ -104,11 +106,11 @@ def test_a_preview_that_failed_half_way_applies_nothing_and_can_be_discarded(
     assert (progress.done, progress.failed) == (1, 2) and progress.stalled
     assert "not the version this regrade was started for" in progress.failures[0][1]
     with pytest.raises(ValidationError, match="2 of 3 submissions are not regraded yet"):
-        services.regrade_apply(regrade=regrade, applied_by=world.teacher)
+        regrade_services.regrade_apply(regrade=regrade, applied_by=world.teacher)
     assert scores() == before and not VerdictHistory.objects.exists()
-    services.regrade_discard(regrade=regrade)
+    regrade_services.regrade_discard(regrade=regrade)
     with pytest.raises(ValidationError, match="is discarded: it cannot be applied"):
-        services.regrade_apply(regrade=regrade, applied_by=world.teacher)
+        regrade_services.regrade_apply(regrade=regrade, applied_by=world.teacher)
     assert scores() == before
 
 
@@ -126,11 +128,11 @@ def test_a_preview_stopped_by_platform_failures_is_resumed_then_applied(
     settings.DLGRADE_SANDBOX = "auto"
     close_sandboxes()
     with django_capture_on_commit_callbacks() as callbacks:
-        assert services.regrade_resume(regrade=regrade) == 3
+        assert regrade_services.regrade_resume(regrade=regrade) == 3
     assert len(callbacks) == 1
     compute(regrade)
     assert regrade_progress(regrade=regrade).complete
-    assert services.regrade_apply(regrade=regrade, applied_by=world.teacher) == 3
+    assert regrade_services.regrade_apply(regrade=regrade, applied_by=world.teacher) == 3
     assert Submission.objects.get(pk=before_the_fix["off"].pk).score == 1.0
 
 
@@ -142,7 +144,7 @@ def test_apply_switches_all_or_nothing(world, relu_copy, before_the_fix, django_
     Submission.objects.filter(pk=before_the_fix["correct"].pk).update(score=0.5)
     before = scores()
     with pytest.raises(ValidationError, match=f"Submission #{before_the_fix['correct'].pk} changed since the preview"):
-        services.regrade_apply(regrade=regrade, applied_by=world.teacher)
+        regrade_services.regrade_apply(regrade=regrade, applied_by=world.teacher)
     assert scores() == before and not VerdictHistory.objects.exists()
     assert Regrade.objects.get(pk=regrade.pk).status == "preview"
 
@@ -153,18 +155,18 @@ def test_one_open_preview_per_exercise_and_rollbacks_in_order(
     set_tolerance(relu_copy, rtol=1e-12, atol=1e-2)
     first = start(world, django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError, match=f"Regrade #{first.pk} of this exercise is still a preview"):
-        services.regrade_preview(course=world.course, exercise=world.exercise, requested_by=world.teacher)
+        regrade_services.regrade_preview(course=world.course, exercise=world.exercise, requested_by=world.teacher)
     compute(first)
-    services.regrade_apply(regrade=first, applied_by=world.teacher)
+    regrade_services.regrade_apply(regrade=first, applied_by=world.teacher)
     set_tolerance(relu_copy, rtol=1e-6, atol=1e-9)
     world.exercise.refresh_from_db()
     second = start(world, django_capture_on_commit_callbacks)
     compute(second)
-    services.regrade_apply(regrade=second, applied_by=world.teacher)
+    regrade_services.regrade_apply(regrade=second, applied_by=world.teacher)
     with pytest.raises(ValidationError, match=f"Regrade #{second.pk} was applied after this one: roll it back first."):
-        services.regrade_rollback(regrade=first)
-    services.regrade_rollback(regrade=second)
-    services.regrade_rollback(regrade=first)
+        regrade_services.regrade_rollback(regrade=first)
+    regrade_services.regrade_rollback(regrade=second)
+    regrade_services.regrade_rollback(regrade=first)
     assert Submission.objects.get(pk=before_the_fix["off"].pk).score == 0.0
 
 

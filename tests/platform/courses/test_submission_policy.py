@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import services
+from courses import assignments
 from courses.models import Assignment, AssignmentCredit, Membership
 from courses.selectors import course_gradebook
 from submissions.models import Submission
@@ -52,7 +52,7 @@ def test_late_submission_through_the_page_says_so(client, world):
     assignment = late_assignment(world, late_penalty_per_day=0.25)
     client.force_login(world.student)
     response = client.post(
-        reverse("catalog:exercise-submit", args=["relu"]),
+        reverse("exercises:submit", args=["relu"]),
         {"source": CORRECT, "assignment": assignment.pk},
         HTTP_HX_REQUEST="true",
     )
@@ -65,7 +65,7 @@ def test_no_credit_after_the_cutoff_refuses_with_the_reason(client, world):
     assignment = late_assignment(world, late_policy=Assignment.LatePolicy.CUTOFF)
     client.force_login(world.student)
     response = client.post(
-        reverse("catalog:exercise-submit", args=["relu"]),
+        reverse("exercises:submit", args=["relu"]),
         {"source": CORRECT, "assignment": assignment.pk},
         HTTP_HX_REQUEST="true",
     )
@@ -84,7 +84,7 @@ def test_a_penalty_policy_with_a_passed_cutoff_refuses(world):
 
 def test_an_extension_makes_it_on_time_for_that_student_only(world, django_user_model):
     assignment = late_assignment(world, late_policy=Assignment.LatePolicy.CUTOFF)
-    services.extension_grant(
+    assignments.extension_grant(
         assignment=assignment, user=world.student, due_at=timezone.now() + timedelta(days=1), granted_by=world.teacher
     )
     credit = credit_of(submit(world.student, world.exercise, CORRECT, assignment), assignment)
@@ -98,7 +98,7 @@ def test_an_extension_makes_it_on_time_for_that_student_only(world, django_user_
 def test_an_extension_moves_the_cutoff_by_as_much(world):
     now = timezone.now()
     assignment = late_assignment(world, due_at=now - timedelta(days=3), cutoff_at=now - timedelta(days=2))
-    services.extension_grant(
+    assignments.extension_grant(
         assignment=assignment, user=world.student, due_at=now - timedelta(hours=12), granted_by=world.teacher
     )
     # The extension moves the due date by 2.5 days, so the cut-off is now + 12 h: late, but accepted.
@@ -110,23 +110,23 @@ def test_an_extension_granted_afterwards_removes_the_late_mark_and_revoking_rest
     assignment = late_assignment(world)
     submission = submit(world.student, world.exercise, CORRECT, assignment)
     assert credit_of(submission, assignment).is_late
-    extension = services.extension_grant(
+    extension = assignments.extension_grant(
         assignment=assignment, user=world.student, due_at=timezone.now() + timedelta(days=1), granted_by=world.ta
     )
     credit = credit_of(submission, assignment)
     assert not credit.is_late and credit.late_penalty == 0 and credit.extension_applied
-    services.extension_revoke(extension=extension)
+    assignments.extension_revoke(extension=extension)
     credit = credit_of(submission, assignment)
     assert credit.is_late and credit.late_penalty == 0.2
 
 
 def test_an_extension_must_be_later_than_the_due_date_and_for_a_student(world):
     with pytest.raises(ValidationError, match="moves the due date later"):
-        services.extension_grant(
+        assignments.extension_grant(
             assignment=world.assignment, user=world.student, due_at=world.assignment.due_at, granted_by=world.teacher
         )
     with pytest.raises(ValidationError, match="for students of this course"):
-        services.extension_grant(
+        assignments.extension_grant(
             assignment=world.assignment,
             user=world.other_student,
             due_at=world.assignment.due_at + timedelta(days=1),
@@ -190,7 +190,7 @@ def test_course_staff_may_try_their_assignment_after_the_cutoff(world):
 def test_an_unknown_assignment_id_is_a_clear_message(client, world):
     client.force_login(world.student)
     response = client.post(
-        reverse("catalog:exercise-submit", args=["relu"]),
+        reverse("exercises:submit", args=["relu"]),
         {"source": CORRECT, "assignment": 99999},
         HTTP_HX_REQUEST="true",
     )
@@ -200,7 +200,7 @@ def test_an_unknown_assignment_id_is_a_clear_message(client, world):
 
 def test_the_exercise_page_for_an_assignment_carries_it_and_shows_the_rules(client, world):
     client.force_login(world.student)
-    url = reverse("catalog:exercise-detail", args=["relu"]) + f"?assignment={world.assignment.pk}"
+    url = reverse("exercises:detail", args=["relu"]) + f"?assignment={world.assignment.pk}"
     page = client.get(url).content.decode()
     assert f'name="assignment" value="{world.assignment.pk}"' in page
     assert "Deep learning 101 / Week 1" in page and "best counts" in page

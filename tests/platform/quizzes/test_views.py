@@ -101,16 +101,16 @@ def test_quiz_list_groups_by_topic_and_links_to_the_exercises(client, student, q
 def test_quiz_links_to_the_coding_exercises_of_its_topic_and_back(client, student, quizzes, topic_exercises):
     client.force_login(student)
     quiz_page = client.get(reverse("quizzes:quiz-detail", args=["cnn-quiz"])).content.decode()
-    assert reverse("catalog:exercise-detail", args=["relu"]) in quiz_page
-    assert reverse("catalog:exercise-detail", args=["clip-by-norm"]) not in quiz_page  # another topic
+    assert reverse("exercises:detail", args=["relu"]) in quiz_page
+    assert reverse("exercises:detail", args=["clip-by-norm"]) not in quiz_page  # another topic
     assert reverse("quizzes:quiz-detail", args=["cnn-models-quiz"]) in quiz_page  # the other CNN quiz
-    exercise_list = client.get(reverse("catalog:exercise-list")).content.decode()
+    exercise_list = client.get(reverse("exercises:list")).content.decode()
     assert reverse("quizzes:quiz-detail", args=["cnn-quiz"]) in exercise_list
     assert reverse("quizzes:quiz-detail", args=["exploding-gradients-quiz"]) in exercise_list
-    detail = client.get(reverse("catalog:exercise-detail", args=["clip-by-norm"])).content.decode()
+    detail = client.get(reverse("exercises:detail", args=["clip-by-norm"])).content.decode()
     assert reverse("quizzes:quiz-detail", args=["exploding-gradients-quiz"]) in detail
     assert reverse("quizzes:quiz-detail", args=["cnn-quiz"]) not in detail
-    nav = client.get(reverse("catalog:exercise-list")).content.decode()
+    nav = client.get(reverse("exercises:list")).content.decode()
     assert f'href="{reverse("quizzes:quiz-list")}"' in nav
 
 

@@ -51,7 +51,7 @@ def test_without_a_policy_a_submission_is_kept_and_counts_nowhere(monkeypatch, c
     submission = submission_create(user=student, exercise=relu_exercise, source=CORRECT, assignment_id=12345)
     assert Submission.objects.get() == submission
     client.force_login(student)
-    page = client.get(reverse("catalog:exercise-detail", args=["relu"])).content.decode()
+    page = client.get(reverse("exercises:detail", args=["relu"])).content.decode()
     assert 'id="counts-for"' in page and "Counted for" not in page
 
 

@@ -19,7 +19,7 @@ WRONG_RELU = "import numpy as np\n\ndef relu(x):\n    return np.abs(x)\n"
 def test_worker_grades_submissions_made_through_the_web(grading_worker, client, student, tmp_path):
     sync_only(tmp_path, "relu")
     client.force_login(student)
-    url = reverse("catalog:exercise-submit", args=["relu"])
+    url = reverse("exercises:submit", args=["relu"])
 
     started = time.monotonic()
     client.post(url, {"source": CORRECT_RELU}, HTTP_HX_REQUEST="true")

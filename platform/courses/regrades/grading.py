@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from courses import services
 from courses.models import Regrade, RegradeResult
+from courses.regrades import services as regrade_services
 from graders.runtime import BundleChanged
 from submissions.runtime import grade_stored
 
@@ -33,4 +33,4 @@ def regrade_result_compute(*, result_id: int) -> None:
             "The exercise on disk is not the version this regrade was started for (edited again, or not "
             "synced): discard this regrade, run sync_exercises and start a new one."
         ) from exc
-    services.regrade_record_result(result_id=result_id, verdict=verdict)
+    regrade_services.regrade_record_result(result_id=result_id, verdict=verdict)

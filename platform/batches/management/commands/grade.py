@@ -25,6 +25,10 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from batches.models import BatchJob
+from batches.selectors import batch_job_progress, batch_records_from
+from batches.services import batch_job_create, batch_job_refresh
+from catalog.models import Exercise
 from graders.batch import Collected, InputError, collect_inputs, csv_header, csv_row, grade_inputs, record_in_order
 from graders.bundle import Bundle, BundleError, load_cached
 
@@ -96,8 +100,6 @@ class Command(BaseCommand):
                 out.close()
 
     def _exercise_for_distribution(self, slug: str, bundle: Bundle):
-        from catalog.models import Exercise
-
         exercise = Exercise.objects.filter(slug=slug, is_active=True).first()
         if exercise is None:
             raise CommandError(
@@ -114,10 +116,6 @@ class Command(BaseCommand):
 
     def _grade_distributed(self, exercise, bundle: Bundle, collected: Collected, label: str, progress: ProgressBar):
         """Store the job, let the workers grade it, yield the records in input order as they arrive."""
-        from batches.models import BatchJob
-        from batches.selectors import batch_job_progress, batch_records_from
-        from batches.services import batch_job_create, batch_job_refresh
-
         if not collected.inputs:
             return
         job = batch_job_create(
