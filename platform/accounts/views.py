@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import ApiToken
+from accounts.services import api_token_create, api_token_revoke
 from config import ratelimit
 
 
@@ -51,9 +53,6 @@ class ThrottledLoginView(auth_views.LoginView):
 @require_http_methods(["GET", "POST"])
 def profile_view(request):
     """The user's account: their API tokens, made here (shown once) and revoked here."""
-    from accounts.models import ApiToken
-    from accounts.services import api_token_create, api_token_revoke
-
     context = {"new_token": None, "error": ""}
     status = 200
     if request.method == "POST":

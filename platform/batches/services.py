@@ -22,10 +22,13 @@ from django.utils.translation import gettext as _
 
 from batches.models import BatchItem, BatchJob
 from catalog.models import Exercise
+from config.celery import app as celery_app
 from graders.batch import BatchInput, Collected, InputError, Skipped, read_zip, unreadable_record
 from graders.bundle import Bundle, BundleError, load_cached
 
 log = logging.getLogger(__name__)
+# Sent by name: batches.tasks defines it and calls these services, so they never import it.
+GRADE_ITEM_TASK = "batches.grade_item"
 SEND_CHUNK = 500
 
 
@@ -137,13 +140,13 @@ def batch_items_enqueue(*, item_ids: Sequence[int]) -> int:
 
     A broker outage leaves the rest unsent (and logged): the job's refresh sends them later.
     """
-    from batches.tasks import grade_item
-
     sent: list[int] = []
     try:
-        with grade_item.app.producer_or_acquire() as producer:
+        with celery_app.producer_or_acquire() as producer:
             for item_id in item_ids:
-                grade_item.apply_async((item_id,), queue=settings.CELERY_BATCH_QUEUE, producer=producer)
+                celery_app.send_task(
+                    GRADE_ITEM_TASK, args=(item_id,), queue=settings.CELERY_BATCH_QUEUE, producer=producer
+                )
                 sent.append(item_id)
     except Exception:  # the broker is down: the items stay queued and are sent again on refresh
         log.exception("could not send %s batch items; they stay queued", len(item_ids) - len(sent))

@@ -11,7 +11,7 @@ def _record_platform_failure(item_id: int, message: str, final: bool) -> None:
         grading.batch_item_fail(item_id=item_id, message=message)
 
 
-@grading_task(name="batches.grade_item", record_failure=_record_platform_failure)
+@grading_task(name=services.GRADE_ITEM_TASK, record_failure=_record_platform_failure)
 def grade_item(item_id: int) -> None:
     """Grade one file of a batch job by id; idempotent, so redeliveries and re-sends do no harm."""
     grading.batch_item_grade(item_id=item_id)

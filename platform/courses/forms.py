@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Exercise
 from courses.assignments import ItemSpec
 from courses.models import Assignment
+from quizzes.models import Quiz
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -48,8 +49,6 @@ class EnrolCsvForm(forms.Form):
 
 
 def _quizzes():
-    from quizzes.models import Quiz
-
     return list(Quiz.objects.filter(is_active=True).order_by("topic", "slug"))
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from courses.models import Assignment, AssignmentCredit, Course
+from courses.models import Assignment, AssignmentCredit, Course, Membership
 from courses.selectors import assignments_of, course_gradebook, students_of
 from submissions.models import Submission
 
@@ -284,8 +284,6 @@ def chart_data(board: Dashboard, titles: dict[str, str]) -> dict:
 
 
 def staff_courses(*, user) -> list[Course]:
-    from courses.models import Membership
-
     return [
         m.course
         for m in Membership.objects.filter(user=user, role__in=Membership.STAFF_ROLES)

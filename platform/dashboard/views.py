@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from courses.access import STAFF, course_view
+from courses.selectors import assignment_get
 from dashboard import selectors
 
 
@@ -73,8 +74,6 @@ def course_dashboard_view(request, course):
 @course_view(STAFF)
 @require_GET
 def assignment_dashboard_view(request, course, assignment_id: int):
-    from courses.selectors import assignment_get
-
     assignment = assignment_get(course=course, assignment_id=assignment_id)
     if assignment is None:
         raise Http404("No such assignment")

@@ -2,11 +2,12 @@
 
 from django.core.checks import Warning, register
 
+from graders.quiz import discover_quizzes
+from quizzes.conf import quizzes_dir
+
 
 @register()
 def check_quiz_bundles(app_configs, **kwargs):
-    from graders.quiz import discover_quizzes
-    from quizzes.conf import quizzes_dir
 
     root = quizzes_dir()
     if not root.is_dir():

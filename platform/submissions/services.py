@@ -14,11 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Exercise
+from config.celery import app as celery_app
 from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict
 from submissions.hooks import credit_policy
 from submissions.models import Submission, summarize_verdict
 
 log = logging.getLogger(__name__)
+# Sent by name: submissions.tasks defines it and calls these services, so they never import it.
+GRADE_TASK = "submissions.grade_submission"
 
 
 def validate_source(source: str) -> str:
@@ -53,10 +56,8 @@ def submission_create(*, user, exercise: Exercise, source: str, assignment_id: i
 
 def submission_enqueue(*, submission_id: int) -> bool:
     """Send the grading task. A broker outage leaves the row queued for the sweeper, never lost."""
-    from submissions.tasks import grade_submission
-
     try:
-        grade_submission.apply_async((submission_id,), queue=settings.CELERY_GRADING_QUEUE)
+        celery_app.send_task(GRADE_TASK, args=(submission_id,), queue=settings.CELERY_GRADING_QUEUE)
     except Exception:  # the broker is down: the row stays queued and the sweeper re-enqueues it
         log.exception("could not enqueue submission %s; it stays queued", submission_id)
         return False

@@ -11,7 +11,7 @@ def _record_platform_failure(submission_id: int, message: str, final: bool) -> N
     services.submission_record_platform_failure(submission_id=submission_id, message=message, final=final)
 
 
-@grading_task(name="submissions.grade_submission", record_failure=_record_platform_failure)
+@grading_task(name=services.GRADE_TASK, record_failure=_record_platform_failure)
 def grade_submission(submission_id: int) -> None:
     """Grade by id; idempotent, so a redelivery after a lost worker does no harm."""
     grading.submission_grade(submission_id=submission_id)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Exercise
+from config.celery import app as celery_app
 from courses.models import (
     Course,
     Regrade,
@@ -23,6 +24,8 @@ from submissions.models import Submission
 from submissions.services import StoredVerdict, SubmissionChanged, submission_replace_verdicts
 
 log = logging.getLogger(__name__)
+# Sent by name: courses.tasks defines it and calls these services, so they never import it.
+REGRADE_TASK = "courses.regrade_submissions"
 
 
 def regrade_preview(*, course: Course, exercise: Exercise, requested_by) -> Regrade:
@@ -73,14 +76,12 @@ REGRADE_CHUNK_MAX = 20  # this many per task, so broker overhead does not domina
 
 def regrade_enqueue(*, result_ids: list[int]) -> int:
     """Fan the results out over the grading workers in small chunks; a chunk left unsent is resumed later."""
-    from courses.tasks import regrade_submissions
-
     size = max(1, min(REGRADE_CHUNK_MAX, -(-len(result_ids) // REGRADE_TASKS_AT_LEAST)))
     sent = 0
     for start in range(0, len(result_ids), size):
         chunk = result_ids[start : start + size]
         try:
-            regrade_submissions.apply_async((chunk,), queue=settings.CELERY_GRADING_QUEUE)
+            celery_app.send_task(REGRADE_TASK, args=(chunk,), queue=settings.CELERY_GRADING_QUEUE)
         except Exception:  # the broker is down: the results stay pending and "Resume" sends them again
             log.exception("could not enqueue %s regrade results; they stay pending", len(result_ids) - sent)
             break

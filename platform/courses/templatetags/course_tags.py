@@ -1,5 +1,7 @@
 from django import template
 
+from courses.selectors import user_teaches
+
 register = template.Library()
 
 
@@ -11,8 +13,6 @@ def teaches_any(context) -> bool:
         return False
     cached = getattr(request, "_teaches_any", None)
     if cached is None:
-        from courses.selectors import user_teaches
-
         cached = request._teaches_any = user_teaches(user=request.user)
     return cached
 

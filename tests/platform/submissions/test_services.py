@@ -40,7 +40,7 @@ def test_broker_down_at_submit_keeps_the_submission_queued(
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(grade_submission, "apply_async", broker_down)
+    monkeypatch.setattr(services.celery_app, "send_task", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         submission = services.submission_create(user=student, exercise=relu_exercise, source=CORRECT)
     assert Submission.objects.get(pk=submission.pk).status == "queued"
@@ -57,7 +57,7 @@ def _age(submission, seconds, **fields):
 
 def test_sweeper_resends_lost_gradings_and_gives_up_after_the_limit(student, relu_exercise, monkeypatch):
     sent = []
-    monkeypatch.setattr(grade_submission, "apply_async", lambda args, **kw: sent.append(args[0]))
+    monkeypatch.setattr(services.celery_app, "send_task", lambda name, args, **kw: sent.append(args[0]))
     never_sent = Submission.objects.create(user=student, exercise=relu_exercise, source=CORRECT)  # broker was down
     lost = Submission.objects.create(user=student, exercise=relu_exercise, source=CORRECT, status="running")
     fresh = Submission.objects.create(user=student, exercise=relu_exercise, source=CORRECT)
@@ -85,7 +85,7 @@ def test_sweeper_resends_lost_gradings_and_gives_up_after_the_limit(student, rel
 def test_the_sweeper_leaves_a_submission_a_live_worker_may_still_be_grading(student, relu_exercise, monkeypatch):
     # Re-sending it would run it in a second grading slot: one hostile file held both slots.
     sent = []
-    monkeypatch.setattr(grade_submission, "apply_async", lambda args, **kw: sent.append(args[0]))
+    monkeypatch.setattr(services.celery_app, "send_task", lambda name, args, **kw: sent.append(args[0]))
     running = Submission.objects.create(user=student, exercise=relu_exercise, source=CORRECT, status="running")
     _age(running, 100, started_at=True)  # past the queued threshold, within the task time limit
     report = services.submission_sweep_stale(stale_after_s=60, running_stale_after_s=150, max_attempts=3)

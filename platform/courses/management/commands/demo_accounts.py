@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import demo_accounts_ensure
+from courses.demo import demo_course_ensure
 
 
 class Command(BaseCommand):
@@ -21,9 +22,6 @@ class Command(BaseCommand):
         self._demo_course(made)
 
     def _demo_course(self, made) -> None:
-
-        from courses.demo import demo_course_ensure
-
         users = {user.username: user for user in get_user_model().objects.filter(username__in=[u for u, _ in made])}
         instructors = [users[u] for u, is_staff in made if is_staff]
         students = [users[u] for u, is_staff in made if not is_staff]
