@@ -27,7 +27,7 @@ from api.permissions import IsStaff
 from batches.models import BatchItem, BatchJob
 from batches.selectors import batch_job_get, batch_job_progress, batch_job_report_csv, batch_jobs_for
 from batches.services import batch_job_create_from_zip, batch_job_refresh
-from batches.views import size_text, upload_too_large
+from batches.uploads import size_text, upload_too_large
 from catalog.models import Exercise
 from catalog.selectors import exercise_get_active
 from config import ratelimit

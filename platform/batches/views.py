@@ -25,6 +25,7 @@ from batches.selectors import (
     batch_records_from,
 )
 from batches.services import batch_job_create_from_zip, batch_job_refresh
+from batches.uploads import size_text, upload_too_large
 from catalog.models import Exercise
 
 RECENT_JOBS = 50
@@ -78,19 +79,6 @@ def batch_list_view(request):
         status = 400
     jobs = batch_jobs_for(user=request.user)[:RECENT_JOBS]
     return render(request, "batches/list.html", {"form": form, "jobs": jobs}, status=status)
-
-
-def upload_too_large(request) -> bool:
-    """Refuse an upload by its declared length, before Django spools it to disk."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > settings.BATCH_MAX_UPLOAD_BYTES + 64 * 1024  # room for the form's other fields
-
-
-def size_text(size: int) -> str:
-    return f"{size >> 20} MiB" if size >= 1 << 20 else f"{size >> 10} KiB"
 
 
 def _too_large_message() -> str:

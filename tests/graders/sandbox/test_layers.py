@@ -260,3 +260,17 @@ def test_cgroup_paths_are_found_for_v1_v2_and_namespaced_mounts():
     assert cgroups._inside("/", "/sys/fs/cgroup/memory", "/worker/1") == Path("/sys/fs/cgroup/memory/worker/1")
     assert cgroups._inside("/docker/abc", "/sys/fs/cgroup", "/docker/abc/worker") == Path("/sys/fs/cgroup/worker")
     assert cgroups._inside("/docker/abc", "/sys/fs/cgroup", "/docker/other") is None
+
+
+def test_the_runners_exit_codes_are_the_ones_the_trusted_side_reads():
+    # The runner cannot be imported on the trusted side (it is a script for inside the sandbox).
+    tree = ast.parse((ROOT / "graders/sandbox/inside/runner.py").read_text())
+    codes = {
+        node.targets[0].id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "").startswith("EXIT_")
+    }
+    assert codes == {
+        "EXIT_SETUP_FAILED": zygote_module.EXIT_SETUP_FAILED,
+        "EXIT_RUNNER_BROKEN": zygote_module.EXIT_RUNNER_BROKEN,
+    }
