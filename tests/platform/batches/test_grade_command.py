@@ -195,3 +195,36 @@ def test_progress_bar_goes_to_a_terminals_stderr_never_to_stdout(files):
     assert [json.loads(line)["file"] for line in stdout.splitlines()] == [files["a.py"], files["b.py"], files["c.py"]]
     assert "\r" not in stdout and "[" not in stdout.split('"cases"')[0]
     assert "relu [" in terminal and " 3/3 " in terminal
+
+
+HOSTILE_FRAMES = (
+    "import numpy as np\n_import = __import__\n\n\ndef relu(x):\n"
+    "    os, struct = _import('os', {}), _import('struct', {})\n"
+    "    raw = b'[' * 200000 + b']' * 200000\n"
+    "    for fd in range(3, 20):\n"
+    "        try:\n"
+    "            os.write(fd, struct.pack('>I', len(raw)) + raw)\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "    return np.maximum(x, 0.0)\n"
+)
+LEAKY = "import numpy as np\n\ndef relu(x):\n    raise ValueError(repr(x.tolist()))\n"
+
+
+def test_hostile_files_cost_only_their_own_score_and_leak_nothing(tmp_path):
+    # A malformed frame used to crash the command (exit 1, a traceback, no record for anyone), and an
+    # `error` in a hidden case kept its exception text: the hidden inputs, in the JSON and CSV.
+    paths = []
+    for name, source in (("honest.py", CORRECT), ("frames.py", HOSTILE_FRAMES), ("leaky.py", LEAKY), ("z.py", CORRECT)):
+        (tmp_path / name).write_text(source)
+        paths.append(str(tmp_path / name))
+    result = run_grade("relu", *paths, "--json")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["file"], r["status"]) for r in records] == [(path, "graded") for path in paths]
+    assert [r["score"] for r in records][::3] == [1.0, 1.0] and records[1]["score"] < 1.0
+    leaky = records[2]
+    hidden = [c for c in leaky["cases"] if c["name"] in ("large_magnitudes", "tiny_values", "non_contiguous")]
+    assert {c["message"] for c in hidden} == {"Your code raised ValueError (hidden case: the message is not shown)"}
+    csv = run_grade("relu", paths[2], "--format", "csv")
+    assert csv.returncode == 0 and "ValueError" not in csv.stdout  # statuses per case, no student text
