@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from graders.bundle import TOPICS
+from graders.quiz.language import in_language, topic_name
 
 
 class Quiz(models.Model):
@@ -28,11 +28,10 @@ class Quiz(models.Model):
         return self.slug
 
     def title(self, language: str) -> str:
-        return self.title_zh if language.startswith("zh") else self.title_en
+        return in_language({"en": self.title_en, "zh": self.title_zh}, language)
 
     def topic_name(self, language: str) -> str:
-        names = TOPICS.get(self.topic, (self.topic, self.topic))
-        return names[1] if language.startswith("zh") else names[0]
+        return topic_name(self.topic, language)
 
 
 class Question(models.Model):
