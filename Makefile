@@ -81,11 +81,13 @@ bench-batch: $(VENV)/.installed
 
 # Translations: makemessages updates platform/locale/zh_Hans/LC_MESSAGES/django.po from the templates and
 # Python of platform/ and graders/ (the grader's feedback phrases, marked with gettext_noop in
-# graders/feedback.py; the quizzes app keeps its own catalog, so it is left out); translate the new or changed
-# entries there, then run it again: compilemessages writes the .mo files, which are committed too.
+# graders/feedback.py); translate the new or changed entries there, then run it again: compilemessages writes
+# the .mo files, which are committed too. Quizzes keep their own catalog, platform/quizzes/locale, edited by
+# hand: the quiz pages' strings and what quizzes say (graders/quiz/, the `quiz` folder left out here), checked
+# complete by tests/platform/quizzes/test_locale.py.
 messages: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location file \
-		$(foreach dir,quizzes exercises tests bench docs var node_modules dlgrade_client test-artifacts,--ignore $(dir))
+		$(foreach dir,quizzes quiz exercises tests bench docs var node_modules dlgrade_client test-artifacts,--ignore $(dir))
 	cd platform && DJANGO_DEBUG=1 ../$(PY) ../manage.py compilemessages
 
 clean:

@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from graders.cases import Case, MistakeVariant
+from graders.errors import BundleError
+from graders.manifest import BILINGUAL, FLAG, INTEGER, NUMBER, TEXT, Table, check_manifest
 from graders.sandbox import Limits
 
 REQUIRED_FILES = ("exercise.toml", "statement.en.md", "statement.zh.md", "starter.py", "reference.py", "cases.py")
@@ -35,13 +37,23 @@ DIFFICULTIES = ("easy", "medium", "hard")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
-
-
-class BundleError(Exception):
-    def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = str(path)
-        self.reason = reason
+EXERCISE_MANIFEST = Table(
+    {
+        "uuid": TEXT,
+        "slug": TEXT,
+        "function": TEXT,
+        "topic": TEXT,
+        "difficulty": TEXT,
+        "order": INTEGER,
+        "points": NUMBER,
+        "title": BILINGUAL,
+        "tolerance": Table({"rtol": NUMBER, "atol": NUMBER}),
+        "limits": Table({"time_s": NUMBER, "memory_mib": INTEGER, "budget_s": NUMBER}),
+        "cases": Table({"seed": INTEGER}),
+        "checks": Table({"forbid_fp_warnings": FLAG}),
+    },
+    required=("uuid", "slug", "function", "topic", "title"),
+)
 
 
 @dataclass(frozen=True)
@@ -147,15 +159,6 @@ def _hash_folder(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _require(table: dict, key: str, kind: type | tuple[type, ...], path: Path) -> Any:
-    if key not in table:
-        raise BundleError(path, f"exercise.toml is missing `{key}`")
-    value = table[key]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise BundleError(path, f"exercise.toml: `{key}` should be {getattr(kind, '__name__', kind)}")
-    return value
-
-
 def load_bundle(path: Path | str) -> Bundle:
     """Read and validate a bundle's metadata and files; raise BundleError naming the problem."""
     path = Path(path)
@@ -166,45 +169,43 @@ def load_bundle(path: Path | str) -> Bundle:
         meta = tomllib.loads((path / "exercise.toml").read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BundleError(path, f"exercise.toml is not valid TOML: {exc}") from None
+    check_manifest(meta, EXERCISE_MANIFEST, bundle_path=path, file_name="exercise.toml")
 
-    slug = _require(meta, "slug", str, path)
+    slug = meta["slug"]
     if slug != path.name or not SLUG_PATTERN.match(slug):
         raise BundleError(path, f"slug {slug!r} must match the folder name and use a-z, 0-9 and hyphens")
-    raw_uuid = _require(meta, "uuid", str, path)
+    raw_uuid = meta["uuid"]
     try:
         uuid_module.UUID(raw_uuid)
     except ValueError:
         raise BundleError(path, f"uuid {raw_uuid!r} is not a UUID") from None
-    topic = _require(meta, "topic", str, path)
+    topic = meta["topic"]
     if topic not in TOPICS:
         raise BundleError(path, f"topic {topic!r} is not one of {', '.join(TOPICS)}")
     difficulty = meta.get("difficulty", "medium")
     if difficulty not in DIFFICULTIES:
         raise BundleError(path, f"difficulty {difficulty!r} is not one of {', '.join(DIFFICULTIES)}")
-    title = _require(meta, "title", dict, path)
+    title = meta["title"]
     if not all(isinstance(title.get(lang), str) and title[lang].strip() for lang in ("en", "zh")):
         raise BundleError(path, "title needs `en` and `zh`")
     tolerance = meta.get("tolerance", {})
     limits = meta.get("limits", {})
-    try:
-        rtol = float(tolerance.get("rtol", DEFAULT_RTOL))
-        atol = float(tolerance.get("atol", DEFAULT_ATOL))
-        limit = Limits(
-            time_s=float(limits.get("time_s", 2.0)),
-            memory_mib=int(limits.get("memory_mib", 256)),
-            budget_s=float(limits.get("budget_s", 0.0)),
-        )
-        points = float(meta.get("points", 10))
-        seed = int(meta.get("cases", {}).get("seed", 0))
-    except (TypeError, ValueError) as exc:
-        raise BundleError(path, f"exercise.toml has a bad number: {exc}") from None
+    rtol = float(tolerance.get("rtol", DEFAULT_RTOL))
+    atol = float(tolerance.get("atol", DEFAULT_ATOL))
+    limit = Limits(
+        time_s=float(limits.get("time_s", 2.0)),
+        memory_mib=limits.get("memory_mib", 256),
+        budget_s=float(limits.get("budget_s", 0.0)),
+    )
+    points = float(meta.get("points", 10))
+    seed = meta.get("cases", {}).get("seed", 0)
     if not (0 <= rtol < 1 and 0 <= atol < 1):
         raise BundleError(path, "tolerances must be in [0, 1)")
     if not (0 < limit.time_s <= 30 and 32 <= limit.memory_mib <= 4096):
         raise BundleError(path, "limits: time_s must be in (0, 30] and memory_mib in [32, 4096]")
     if limit.budget_s and not limit.time_s <= limit.budget_s <= 60:
         raise BundleError(path, "limits: budget_s (the whole submission's time) must be in [time_s, 60]")
-    function = _require(meta, "function", str, path)
+    function = meta["function"]
     if not function.isidentifier():
         raise BundleError(path, f"function {function!r} is not a Python identifier")
 
@@ -230,7 +231,7 @@ def load_bundle(path: Path | str) -> Bundle:
         function=function,
         topic=topic,
         difficulty=difficulty,
-        order=int(meta.get("order", 100)),
+        order=meta.get("order", 100),
         points=points,
         title={"en": title["en"].strip(), "zh": title["zh"].strip()},
         statement={lang: (path / f"statement.{lang}.md").read_text(encoding="utf-8") for lang in ("en", "zh")},

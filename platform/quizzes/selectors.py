@@ -10,6 +10,7 @@ from django.db.models import Count, Max, QuerySet
 from catalog.models import Exercise
 from graders.bundle import TOPICS, BundleError
 from graders.quiz import QuizBundle, load_quiz_cached
+from graders.quiz.language import topic_name
 from quizzes.models import QuestionAnswer, Quiz, QuizAttempt
 
 
@@ -24,7 +25,6 @@ class TopicQuizzes:
 
 def quiz_groups(*, language: str) -> list[TopicQuizzes]:
     """Active quizzes grouped by seed topic, in course order, with the topic's coding exercises."""
-    index = 1 if language.startswith("zh") else 0
     by_topic: dict[str, list[Quiz]] = {key: [] for key in TOPICS}
     for quiz in Quiz.objects.filter(is_active=True).order_by("order", "slug"):
         by_topic.setdefault(quiz.topic, []).append(quiz)
@@ -32,7 +32,7 @@ def quiz_groups(*, language: str) -> list[TopicQuizzes]:
         Exercise.objects.filter(is_active=True).values("topic").annotate(n=Count("id")).values_list("topic", "n")
     )
     return [
-        TopicQuizzes(key, TOPICS.get(key, (key, key))[index], quizzes, exercise_count=counts.get(key, 0))
+        TopicQuizzes(key, topic_name(key, language), quizzes, exercise_count=counts.get(key, 0))
         for key, quizzes in by_topic.items()
         if quizzes
     ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from catalog.bundle_sync import bundle_row_upsert, bundle_rows_deactivate
 from graders.bundle import BundleError
-from graders.quiz import AnswerError, QuizBundle, Result, Variant, discover_quizzes, grade, parse_response
+from graders.quiz import AnswerError, QuizBundle, Result, Variant, discover_quizzes, grade, parse_response, say
 from quizzes.hooks import quiz_credit_policy
 from quizzes.models import Question, QuestionAnswer, Quiz, QuizAttempt
 from quizzes.variants import token_matches, variant_seed, variant_token
@@ -90,12 +90,10 @@ def quiz_sync(*, root: Path) -> SyncReport:
 
 
 class QuizInputError(Exception):
-    """The answers cannot be stored. Nothing was stored. Messages are (en, zh) pairs, per question key."""
+    """The answers cannot be stored, and nothing was: why, per question key, or for the whole request."""
 
     def __init__(self, *, errors: dict[str, AnswerError] | None = None, general: AnswerError | None = None) -> None:
-        super().__init__(
-            "; ".join(e.messages["en"] for e in [*(errors or {}).values(), *([general] if general else [])])
-        )
+        super().__init__("; ".join(str(e) for e in [*(errors or {}).values(), *([general] if general else [])]))
         self.errors = errors or {}
         self.general = general
 
@@ -122,10 +120,7 @@ def variant_for(*, bundle: QuizBundle, question, user_id: int, attempt_number: i
 
 
 def _stale_page() -> AnswerError:
-    return AnswerError(
-        "This page is out of date: a try was finished or started in another tab. Reload the page to continue.",
-        "页面已过期：你在另一个标签页中完成或开始了一次作答。请刷新页面后继续。",
-    )
+    return AnswerError(say("page_out_of_date"))
 
 
 def _lock_user(user) -> None:
@@ -160,9 +155,7 @@ def quiz_answer(
     checked before anything is stored: one bad answer raises QuizInputError and stores nothing.
     """
     if not responses:
-        raise QuizInputError(
-            general=AnswerError("Answer a question first.", "请先回答一道题。"),
-        )
+        raise QuizInputError(general=AnswerError(say("answer_a_question_first")))
     with transaction.atomic():
         _lock_user(user)
         number = _check_number(user, quiz, attempt_number)
@@ -178,26 +171,14 @@ def quiz_answer(
         for key, raw in responses.items():
             question = bundle.question(key)
             if question is None or question.uuid not in rows:
-                errors[key] = AnswerError(
-                    "This question is not part of the quiz (any more). Reload the page.",
-                    "这道题不在（或已不在）本测验中。请刷新页面。",
-                    tampered=question is None,
-                )
+                errors[key] = AnswerError(say("not_in_quiz"), tampered=question is None)
                 continue
             if question.uuid in already:
-                errors[key] = AnswerError(
-                    "You already answered this question in this try. Start a new try to answer it again.",
-                    "本次作答中你已经回答过这道题。如需重新回答，请开始新的一次作答。",
-                )
+                errors[key] = AnswerError(say("already_answered"))
                 continue
             token, variant = variant_for(bundle=bundle, question=question, user_id=user.pk, attempt_number=number)
             if question.parameterized and not token_matches(tokens.get(key), token):
-                errors[key] = AnswerError(
-                    "These numbers were not generated for you in this try (the form was changed or is from "
-                    "another student or an earlier try). Reload the page to get your own.",
-                    "这些数字不是在本次作答中为你生成的（表单被修改过，或来自其他同学或之前的作答）。请刷新页面获取你自己的题目。",
-                    tampered=True,
-                )
+                errors[key] = AnswerError(say("not_your_numbers"), tampered=True)
                 continue
             try:
                 response = parse_response(question, raw)
@@ -236,9 +217,7 @@ def quiz_attempt_finish(*, user, quiz: Quiz, bundle: QuizBundle, attempt_number)
         _lock_user(user)
         number = _check_number(user, quiz, attempt_number)
         if not QuestionAnswer.objects.filter(user=user, quiz=quiz, attempt_number=number).exists():
-            raise QuizInputError(
-                general=AnswerError("Answer at least one question before you finish.", "请至少回答一道题后再结束作答。")
-            )
+            raise QuizInputError(general=AnswerError(say("answer_before_finishing")))
         return _close(user=user, quiz=quiz, bundle=bundle, number=number)
 
 

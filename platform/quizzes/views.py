@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from graders.quiz import Question as BundleQuestion
-from graders.quiz import QuizBundle
+from graders.quiz import QuizBundle, QuizPhrase, say
+from graders.quiz.language import in_language
 from quizzes.models import Question, Quiz, QuizAttempt
-from quizzes.presenters import build_cards, lang, render_block
+from quizzes.presenters import build_cards, render_block
 from quizzes.selectors import (
     attempt_visible_to,
     attempts_for,
@@ -87,7 +87,7 @@ def _page_context(
     index: int | None = None,
     posted: dict | None = None,
     errors: dict | None = None,
-    general_error: str = "",
+    general_error: QuizPhrase | None = None,
     finished: QuizAttempt | None = None,
 ) -> dict:
     language = request.LANGUAGE_CODE
@@ -122,7 +122,7 @@ def _page_context(
     return {
         "quiz": quiz,
         "title": quiz.title(language),
-        "intro_html": render_block(bundle.intro[lang(language)]) if bundle.intro else "",
+        "intro_html": render_block(in_language(bundle.intro, language)) if bundle.intro else "",
         "topic_name": quiz.topic_name(language),
         "cards": shown,
         "all_cards": cards,
@@ -212,12 +212,12 @@ def quiz_answer_view(request, slug: str):
             tokens=tokens,
         )
     except QuizInputError as problem:
-        general = problem.general.message(request.LANGUAGE_CODE) if problem.general else ""
+        general = problem.general.phrase if problem.general else None
         off_page = [error for key, error in problem.errors.items() if bundle.question(key) not in questions]
         if off_page and not general:
-            general = off_page[0].message(request.LANGUAGE_CODE)
+            general = off_page[0].phrase
         if problem.errors and not general:
-            general = _("Nothing was stored: correct the answers marked below and send them again.")
+            general = say("nothing_stored")
         context = _page_context(
             request,
             quiz,
@@ -276,7 +276,7 @@ def quiz_finish_view(request, slug: str):
             bundle,
             number=current,
             mode=mode,
-            general_error=problem.general.message(request.LANGUAGE_CODE),
+            general_error=problem.general.phrase,
         )
         if _is_htmx(request):
             return render(request, "quizzes/_quiz_body.html", context)

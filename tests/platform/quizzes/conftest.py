@@ -40,7 +40,7 @@ def right_answer(user, slug: str, key: str, attempt_number: int = 1) -> list[str
     bundle = bundle_of(slug)
     question = bundle.question(key)
     _token, variant = variant_for(bundle=bundle, question=question, user_id=user.pk, attempt_number=attempt_number)
-    if question.type == "numeric":
+    if isinstance(variant.answer, (int, float)):  # a number, typed in full
         return [repr(float(variant.answer))]
     if isinstance(variant.answer, (list, tuple)):
         return list(variant.answer)

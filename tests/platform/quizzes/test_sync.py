@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from graders.quiz import QUESTION_TYPES
 from quizzes.checks import check_quiz_bundles
 from quizzes.models import Question, Quiz
 from quizzes.services import quiz_sync
@@ -80,3 +81,8 @@ def test_system_check_reports_a_bad_bundle(tmp_path, settings):
     assert "half-written" in warnings[0].msg and "missing quiz.toml" in warnings[0].msg
     settings.QUIZZES_DIR = QUIZZES
     assert check_quiz_bundles(None) == []
+
+
+def test_every_question_type_fits_the_column_it_is_stored_in():
+    width = Question._meta.get_field("qtype").max_length
+    assert all(len(name) <= width for name in QUESTION_TYPES)

@@ -334,3 +334,78 @@ def test_the_same_student_sees_the_same_variant_on_reload_and_another_student_an
     assert sum(a != b for a, b in zip(mine, theirs, strict=True)) >= len(parameterized) - 1
     for key in parameterized:
         assert token_of(student, "cnn-quiz", key) in first and token_of(other_student, "cnn-quiz", key) in theirs_page
+
+
+# --- feedback in the page's language ---------------------------------------------------------------------
+
+
+def answer_in_chinese(client, slug, key, values, **data):
+    data = {"attempt": 1, "only": key, f"a-{key}": values, **data}
+    return client.post(reverse("quizzes:quiz-answer", args=[slug]), data, **HTMX, **ZH).content.decode()
+
+
+def test_a_chinese_page_states_tolerances_rules_and_hints_in_chinese(client, student, quizzes):
+    client.force_login(student)
+    lstm = client.get(reverse("quizzes:quiz-detail", args=["lstm-quiz"]), **ZH).content.decode()
+    assert "误差在 ±0.001 以内即算正确" in lstm and "部分得分：共 n 个步骤，每个放在正确位置上的步骤得 1/n。" in lstm
+    assert "部分得分：设共有 k 个正确选项、m 个错误选项" in lstm and "勾选所有符合的选项。" in lstm
+    assert "需要精确值" in client.get(reverse("quizzes:quiz-detail", args=["cnn-quiz"]), **ZH).content.decode()
+    for english in ("accepted within", "Partial credit", "Tick every option", "exact value"):
+        assert english not in lstm, english
+    english_page = client.get(reverse("quizzes:quiz-detail", args=["lstm-quiz"])).content.decode()
+    assert "accepted within ±0.001" in english_page and "误差在" not in english_page
+
+
+@pytest.mark.parametrize(
+    "slug,key,values,chinese,english",
+    [
+        ("cnn-quiz", "conv-output-size", ["four"], "“four”不是数字：请输入数字", "is not a number"),
+        ("rnn-quiz", "softmax-output", ["0,5"], "不是有效的数字：请不要用逗号", "without commas"),
+        ("rnn-quiz", "shared-parameters", [], "请至少勾选一个选项：空白答案不会被评分。", "Tick at least one"),
+        ("rnn-quiz", "why-recurrent", [], "请选择一个选项。", "Choose one option."),
+        ("rnn-quiz", "why-recurrent", ["z"], "提交的答案与页面上的题目不符", "does not match the question"),
+        (
+            "lstm-quiz",
+            "lstm-update-order",
+            ["concat", "concat", "cell", "squash", "hidden"],
+            "重复使用了：concat",
+            "exactly once",
+        ),
+        ("rnn-quiz", "no-such-question", ["a"], "这道题不在（或已不在）本测验中。", "not part of the quiz"),
+    ],
+)
+def test_a_refused_answer_is_explained_in_chinese_on_a_chinese_page(
+    client, student, quizzes, slug, key, values, chinese, english
+):
+    client.force_login(student)
+    question = bundle_of(slug).question(key)
+    token = {f"v-{key}": token_of(student, slug, key)} if question is not None and question.parameterized else {}
+    page = answer_in_chinese(client, slug, key, values, **token)
+    assert chinese in page and english not in page
+    assert nothing_stored()
+
+
+def test_refusals_about_the_try_are_in_chinese_too(client, student, other_student, quizzes):
+    client.force_login(student)
+    assert "页面已过期" in answer_in_chinese(client, "rnn-quiz", "why-recurrent", ["b"], attempt=2)
+    key = "clipnorm-norm-after-clipping"
+    theirs = token_of(other_student, "exploding-gradients-quiz", key)
+    assert "这些数字不是在本次作答中为你生成的" in answer_in_chinese(
+        client, "exploding-gradients-quiz", key, ["1"], **{f"v-{key}": theirs}
+    )
+    finish = client.post(reverse("quizzes:quiz-finish", args=["rnn-quiz"]), {"attempt": 1}, **HTMX, **ZH)
+    assert "请至少回答一道题后再结束作答。" in finish.content.decode()
+    answer_in_chinese(client, "rnn-quiz", "why-recurrent", ["a"])
+    assert "本次作答中你已经回答过这道题" in answer_in_chinese(client, "rnn-quiz", "why-recurrent", ["b"])
+    data = {"attempt": 1, "a-initial-state": "a", "a-softmax-output": "0,5"}
+    data["v-softmax-output"] = token_of(student, "rnn-quiz", "softmax-output")
+    page = client.post(reverse("quizzes:quiz-answer", args=["rnn-quiz"]), data, **HTMX, **ZH).content.decode()
+    assert "没有保存任何答案：请改正下面标出的答案后重新提交。" in page and "Nothing was stored" not in page
+
+
+def test_a_graded_numeric_answer_states_its_tolerance_in_chinese(client, student, quizzes):
+    client.force_login(student)
+    key = "forget-gate-value"
+    wrong = [str(float(right_answer(student, "lstm-quiz", key)[0]) + 0.01)]
+    page = answer_in_chinese(client, "lstm-quiz", key, wrong, **{f"v-{key}": token_of(student, "lstm-quiz", key)})
+    assert "不正确" in page and "正确答案：" in page and "(误差在 ±0.001 以内即算正确)" in page

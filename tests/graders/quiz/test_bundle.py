@@ -1,37 +1,23 @@
-"""Quiz bundles and the pure quiz grader: every question's answer checked against hand-worked values.
+"""Quiz bundles: every question's answer checked against hand-worked values, variants, and refused bundles.
 
 HAND_CHECKED lists every question of every bundle. For a fixed question it is the answer as
 reviewed against the seed text; for a parameterized one, inputs with the answer worked out by
 hand (the working is in the comment). A question added without an entry here fails the suite.
+How each question type parses and grades is tested in tests/graders/quiz/types/.
 """
 
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from graders.bundle import BundleError
-from graders.quiz import (
-    MIN_DISTINCT_VARIANTS,
-    AnswerError,
-    Tolerance,
-    discover_quizzes,
-    grade,
-    load_quiz,
-    parse_number,
-    parse_response,
-    partial_rule,
-    validate_quiz,
-)
-from tests.conftest import ROOT
+from graders.quiz import MIN_DISTINCT_VARIANTS, discover_quizzes, load_quiz, validate_quiz
+from tests.graders.quiz.bundles import BUNDLES, BY_SLUG, ERRORS, QUIZZES, copy_bundle, edited_bundle, question_of
 
-QUIZZES = ROOT / "quizzes"
-BUNDLES, ERRORS = discover_quizzes(QUIZZES)
-BY_SLUG = {bundle.slug: bundle for bundle in BUNDLES}
 VERTICAL = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
 HORIZONTAL = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]
 
@@ -172,11 +158,6 @@ PARAMETERIZED = [
 ]
 
 
-def _question(slug: str, key: str):
-    bundle = BY_SLUG[slug]
-    return bundle, bundle.question(key)
-
-
 def test_every_quiz_bundle_loads():
     assert ERRORS == []
     assert sorted(BY_SLUG) == ["cnn-models-quiz", "cnn-quiz", "exploding-gradients-quiz", "lstm-quiz", "rnn-quiz"]
@@ -200,14 +181,14 @@ def test_every_question_has_a_hand_checked_answer():
 
 @pytest.mark.parametrize("slug,key", [item for item in ALL_QUESTIONS if item not in PARAMETERIZED])
 def test_fixed_answer_is_the_reviewed_one(slug, key):
-    _bundle, question = _question(slug, key)
+    _bundle, question = question_of(slug, key)
     reviewed = HAND_CHECKED[(slug, key)]
     assert question.answer == (tuple(reviewed) if isinstance(reviewed, list) else reviewed)
 
 
 @pytest.mark.parametrize("slug,key", PARAMETERIZED)
 def test_answer_function_matches_hand_worked_values(slug, key):
-    bundle, question = _question(slug, key)
+    bundle, question = question_of(slug, key)
     answer = bundle.answer_function(question)
     for inputs, expected, tolerance in HAND_CHECKED[(slug, key)]:
         got = answer(**inputs)
@@ -218,7 +199,7 @@ def test_answer_function_matches_hand_worked_values(slug, key):
 
 @pytest.mark.parametrize("slug,key", PARAMETERIZED)
 def test_variants_are_stable_varied_and_answered_by_the_answer_function(slug, key):
-    bundle, question = _question(slug, key)
+    bundle, question = question_of(slug, key)
     seen = set()
     for seed in range(200):
         variant = bundle.variant(question, seed)
@@ -232,178 +213,13 @@ def test_variants_are_stable_varied_and_answered_by_the_answer_function(slug, ke
 
 
 def test_a_rebuilt_variant_shows_the_same_numbers():
-    bundle, question = _question("cnn-quiz", "conv-output-size")
+    bundle, question = question_of("cnn-quiz", "conv-output-size")
     variant = bundle.variant(question, 12345)
     rebuilt = bundle.variant_from_inputs(question, variant.inputs)
     assert rebuilt.values == variant.values and rebuilt.answer == variant.answer
 
 
-def test_ordering_is_shown_shuffled_and_never_in_the_right_order():
-    bundle, question = _question("lstm-quiz", "lstm-update-order")
-    orders = {bundle.variant(question, seed).option_order for seed in range(100)}
-    assert question.answer not in orders
-    assert len(orders) > 10
-    assert all(sorted(order) == sorted(question.answer) for order in orders)
-
-
-# --- grading ------------------------------------------------------------------------------------
-
-
-def _graded(slug, key, raw, seed=0):
-    bundle, question = _question(slug, key)
-    variant = bundle.variant(question, seed)
-    return grade(variant, parse_response(question, raw)), variant
-
-
-def test_single_choice_right_and_wrong():
-    right, _ = _graded("cnn-quiz", "and-neuron-logic", ["b"])
-    wrong, _ = _graded("cnn-quiz", "and-neuron-logic", ["a"])
-    assert (right.score, right.correct) == (1.0, True)
-    assert (wrong.score, wrong.correct) == (0.0, False)
-
-
-@pytest.mark.parametrize(
-    "ticked,score",
-    [
-        (["a", "c", "e"], 1.0),  # k = 3 right, m = 2 wrong options
-        (["a", "c"], 2 / 3),  # two right: 2/3
-        (["a", "c", "b"], 2 / 3 - 1 / 2),  # two right, one wrong: 2/3 - 1/2
-        (["a", "b", "c", "d", "e"], 0.0),  # everything: 1 - 1
-        (["b", "d"], 0.0),  # only wrong ones: floored at 0
-        (["e"], 1 / 3),
-    ],
-)
-def test_multiple_choice_partial_credit_rule(ticked, score):
-    result, _ = _graded("rnn-quiz", "shared-parameters", ticked)
-    assert result.score == pytest.approx(score)
-    assert result.correct is (score == 1.0)
-
-
-def test_multiple_choice_all_or_nothing_rule(tmp_path):
-    folder = _copy_bundle(tmp_path, "rnn-quiz")
-    text = (folder / "quiz.toml").read_text()
-    text = text.replace('type = "multiple"\n', 'type = "multiple"\npartial = "all-or-nothing"\n', 1)
-    (folder / "quiz.toml").write_text(text)
-    bundle = load_quiz(folder)
-    question = bundle.question("shared-parameters")
-    assert grade(bundle.variant(question, 0), ["a", "c"]).score == 0.0
-    assert "All or nothing" in partial_rule(question, "en")
-
-
-@pytest.mark.parametrize(
-    "order,score",
-    [
-        (["concat", "gates", "cell", "squash", "hidden"], 1.0),
-        (["concat", "cell", "gates", "squash", "hidden"], 3 / 5),  # two steps swapped
-        (["hidden", "concat", "gates", "cell", "squash"], 0.0),  # everything shifted by one
-    ],
-)
-def test_ordering_credit_per_position(order, score):
-    result, _ = _graded("lstm-quiz", "lstm-update-order", order)
-    assert result.score == pytest.approx(score)
-
-
-def test_numeric_answer_within_the_stated_tolerance():
-    bundle, question = _question("lstm-quiz", "forget-gate-value")
-    variant = bundle.variant(question, 7)
-    want = variant.answer
-    assert grade(variant, parse_number(f"{want + 0.0009:.6f}")).correct
-    assert not grade(variant, parse_number(f"{want + 0.0011:.6f}")).correct
-    assert question.tolerance == Tolerance(abs=0.001)
-
-
-def test_exact_numeric_answer_accepts_4_and_4_point_0_only():
-    bundle, question = _question("cnn-quiz", "conv-output-size")
-    variant = bundle.variant_from_inputs(question, {"H": 7, "K": 3, "S": 2, "P": 1})
-    assert grade(variant, parse_response(question, ["4"])).correct
-    assert grade(variant, parse_response(question, [" 4.0 "])).correct
-    assert not grade(variant, parse_response(question, ["4.01"])).correct
-
-
-def test_relative_tolerance():
-    tolerance = Tolerance(rel=0.01)
-    assert tolerance.accepts(1030.0, 1024.0) and not tolerance.accepts(1040.0, 1024.0)
-    assert tolerance.describe("en") == "accepted within ±1 % (relative)"
-    assert Tolerance().describe("en") == "exact value" and Tolerance().describe("zh-hans") == "需要精确值"
-
-
-# --- bad input ----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "raw,message",
-    [
-        ("abc", "“abc” is not a number"),
-        ("", "Enter a number."),
-        ("1,5", "without commas"),
-        ("1,769,472", "without commas"),
-        ("nan", "finite number"),
-        ("inf", "finite number"),
-        ("3/4", "is not a number"),
-    ],
-)
-def test_a_non_number_gets_a_clear_message(raw, message):
-    _bundle, question = _question("cnn-quiz", "conv-output-size")
-    with pytest.raises(AnswerError) as error:
-        parse_response(question, [raw])
-    assert message in error.value.message("en")
-    assert error.value.message("zh-hans") != error.value.message("en")
-    assert not error.value.tampered
-
-
-def test_numbers_people_type_are_accepted():
-    assert parse_number("−0.5") == -0.5  # a typographic minus
-    assert parse_number("1e-3") == 0.001
-    assert parse_number("+2") == 2
-
-
-@pytest.mark.parametrize(
-    "key,raw,message,tampered",
-    [
-        ("shared-parameters", [], "Tick at least one option", False),
-        ("shared-parameters", [""], "Tick at least one option", False),
-        ("shared-parameters", ["a", "zz"], "does not match the question", True),
-        ("why-recurrent", [], "Choose one option", False),
-        ("why-recurrent", ["a", "b"], "does not match the question", True),
-        ("why-recurrent", ["q"], "does not match the question", True),
-        ("rnn-step-order", ["prev", "mix", "", "scores", "softmax"], "Fill every position", False),
-        ("rnn-step-order", ["prev", "mix", "mix", "scores", "softmax"], "exactly once", False),
-        ("rnn-step-order", ["prev", "mix", "squash", "scores"], "does not match the question", True),
-        ("rnn-step-order", ["prev", "mix", "squash", "scores", "x"], "does not match the question", True),
-        ("scalar-rnn-step", ["1", "2"], "does not match the question", True),
-    ],
-)
-def test_bad_answers_are_refused_with_a_clear_message(key, raw, message, tampered):
-    _bundle, question = _question("rnn-quiz", key)
-    with pytest.raises(AnswerError) as error:
-        parse_response(question, raw)
-    assert message in error.value.message("en")
-    assert error.value.tampered is tampered
-
-
-def test_partial_credit_rules_are_stated_in_both_languages():
-    _bundle, question = _question("rnn-quiz", "shared-parameters")
-    assert "each correct option you tick earns 1/k" in partial_rule(question, "en")
-    assert "1/m" in partial_rule(question, "zh-hans") and "最低 0 分" in partial_rule(question, "zh-hans")
-    _bundle, question = _question("rnn-quiz", "rnn-step-order")
-    assert "earns 1/n" in partial_rule(question, "en")
-
-
 # --- bundle validation --------------------------------------------------------------------------------
-
-
-def _copy_bundle(tmp_path: Path, slug: str) -> Path:
-    target = tmp_path / slug
-    shutil.copytree(QUIZZES / slug, target, ignore=shutil.ignore_patterns("__pycache__"))
-    return target
-
-
-def _broken(tmp_path, slug, old, new, count=1):
-    folder = _copy_bundle(tmp_path, slug)
-    text = (folder / "quiz.toml").read_text()
-    assert old in text
-    (folder / "quiz.toml").write_text(text.replace(old, new, count))
-    return folder
 
 
 @pytest.mark.parametrize(
@@ -417,8 +233,14 @@ def _broken(tmp_path, slug, old, new, count=1):
         ("rnn-quiz", "tolerance = { abs = 0.001 }", "", "needs `tolerance"),
         ("rnn-quiz", 'params = "rnn_state"', 'params = "nope"', "params.py does not define draw_nope()"),
         ("rnn-quiz", 'key = "why-recurrent"', 'key = "Why Recurrent"', "`key` must use"),
-        ("rnn-quiz", 'type = "single"', 'type = "essay"', "`type` must be one of"),
-        ("rnn-quiz", "[[questions]]\nuuid", "[[questions]]\ntolerence = 1\nuuid", "unknown fields: tolerence"),
+        ("rnn-quiz", 'type = "single"', 'type = "essay"', "must be one of single, multiple, numeric, ordering"),
+        ("rnn-quiz", "[[questions]]\nuuid", "[[questions]]\ntolerence = 1\nuuid", "unknown key `tolerence`"),
+        ("rnn-quiz", 'answer = "b"', 'answer = "b"\ntolerance = { abs = 1 }', "unknown key `tolerance`"),
+        ("rnn-quiz", 'answer = "b"', 'answer = "b"\nparams = "rnn_state"', "unknown key `params`"),
+        ("rnn-quiz", "tolerance = { abs = 0.001 }", "tolerance = { abs = 0.001, absolute = 1 }", "did you mean `abs`?"),
+        ("rnn-quiz", 'answer = "b"', 'answer = ["b"]', "`answer` in [[questions]] 'why-recurrent'"),
+        ("rnn-quiz", 'type = "multiple"', 'type = "multiple"\npartial = "positions"', "must be one of proportional"),
+        ("rnn-quiz", "tolerance = { abs = 0.001 }", "tolerance = { abs = nan }", "tolerance.abs must be a finite"),
         ("rnn-quiz", "prompt.zh = '''循环", "prompt.zh = '''{{x}} 循环", "placeholders but has no `params`"),
         (
             "lstm-quiz",
@@ -430,15 +252,59 @@ def _broken(tmp_path, slug, old, new, count=1):
     ],
 )
 def test_a_bad_bundle_is_refused_with_the_reason(tmp_path, slug, old, new, reason):
-    folder = _broken(tmp_path, slug, old, new)
+    folder = edited_bundle(tmp_path, slug, old, new)
     with pytest.raises(BundleError) as error:
         validate_quiz(load_quiz(folder))
     assert reason in error.value.reason
     assert error.value.path == str(folder)
 
 
+def refusal(folder: Path) -> str:
+    """Why quiz.toml in ``folder`` is refused (copies live in <tmp>/quizzes/, so messages name quizzes/...)."""
+    with pytest.raises(BundleError) as error:
+        load_quiz(folder)
+    assert error.value.path == str(folder)
+    return error.value.reason
+
+
+def test_a_misspelt_quiz_table_is_refused(tmp_path):
+    reason = refusal(edited_bundle(tmp_path / "quizzes", "rnn-quiz", "[intro]", "[intros]"))
+    assert reason.startswith("unknown table [intros] in quizzes/rnn-quiz/quiz.toml; did you mean [intro]?")
+    assert "[title], [intro], [[questions]])" in reason
+
+
+def test_an_unknown_key_in_a_question_is_refused(tmp_path):
+    reason = refusal(edited_bundle(tmp_path / "quizzes", "rnn-quiz", 'answer = "b"', 'answer = "b"\nanwser = "b"'))
+    assert reason.startswith(
+        "unknown key `anwser` in [[questions]] 'why-recurrent' of quizzes/rnn-quiz/quiz.toml; did you mean `answer`?"
+    )
+
+
+def test_an_unknown_key_deeper_in_a_question_is_refused(tmp_path):
+    reason = refusal(
+        edited_bundle(
+            tmp_path / "quizzes", "rnn-quiz", '{ id = "a", en = "It reruns', '{ id = "a", fr = "Il", en = "It reruns'
+        )
+    )
+    assert reason == (
+        "unknown key `fr` in options 'a' of [[questions]] 'why-recurrent' of quizzes/rnn-quiz/quiz.toml "
+        "(allowed here: `id`, `en`, `zh`)"
+    )
+    reason = refusal(
+        edited_bundle(
+            tmp_path / "again" / "quizzes",
+            "rnn-quiz",
+            "prompt.zh = '''循环",
+            "prompt.fr = 'Pourquoi'\nprompt.zh = '''循环",
+        )
+    )
+    assert reason.startswith(
+        "unknown key `fr` in prompt of [[questions]] 'why-recurrent' of quizzes/rnn-quiz/quiz.toml"
+    )
+
+
 def test_params_that_draw_too_few_variants_are_refused(tmp_path):
-    folder = _copy_bundle(tmp_path, "cnn-models-quiz")
+    folder = copy_bundle(tmp_path, "cnn-models-quiz")
     params = folder / "params.py"
     params.write_text(
         params.read_text().replace('"n": int(rng.integers(2, 5)), "C": int(8 * rng.integers(1, 65))', '"n": 2, "C": 64')
@@ -448,7 +314,7 @@ def test_params_that_draw_too_few_variants_are_refused(tmp_path):
 
 
 def test_inputs_must_be_drawn_as_they_are_shown(tmp_path):
-    folder = _copy_bundle(tmp_path, "lstm-quiz")
+    folder = copy_bundle(tmp_path, "lstm-quiz")
     params = folder / "params.py"
     params.write_text(params.read_text().replace('"b": _decimals(rng, -1.0, 1.0, 1)', '"b": float(rng.uniform(-1, 1))'))
     with pytest.raises(BundleError, match="is shown rounded"):
@@ -456,8 +322,8 @@ def test_inputs_must_be_drawn_as_they_are_shown(tmp_path):
 
 
 def test_discover_reports_bad_bundles_and_duplicate_uuids_and_loads_the_rest(tmp_path):
-    _copy_bundle(tmp_path, "rnn-quiz")
-    twin = _copy_bundle(tmp_path, "lstm-quiz")
+    copy_bundle(tmp_path, "rnn-quiz")
+    twin = copy_bundle(tmp_path, "lstm-quiz")
     rnn_uuid = load_quiz(QUIZZES / "rnn-quiz").uuid
     text = (twin / "quiz.toml").read_text()
     lstm_uuid = load_quiz(QUIZZES / "lstm-quiz").uuid
@@ -473,5 +339,5 @@ def test_discover_reports_bad_bundles_and_duplicate_uuids_and_loads_the_rest(tmp
 
 def test_params_run_with_numpy_only_on_the_trusted_side():
     # The answer functions are plain NumPy: no student code is involved in grading a quiz.
-    bundle, question = _question("exploding-gradients-quiz", "clipnorm-norm-after-clipping")
+    bundle, question = question_of("exploding-gradients-quiz", "clipnorm-norm-after-clipping")
     assert bundle.answer_function(question)(g=np.array([3.0, 4.0]), c=1.0) == pytest.approx(1.0)

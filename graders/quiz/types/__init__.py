@@ -1,0 +1,1 @@
+"""One module per quiz question type; graders/quiz/registry.py lists them."""
