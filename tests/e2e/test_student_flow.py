@@ -45,6 +45,8 @@ def test_student_solves_conv_forward_after_a_wrong_attempt(page, live_server, gr
     verdict = page.inner_text("#verdict")
     assert "cases passed" in verdict and "100%" not in verdict
     assert "Wrong shape" in verdict or "Likely mistake" in verdict
+    # A hidden case says what kind of failure it was, on its own line, in the platform's words only.
+    assert "(hidden) — Wrong shape (hidden case: its inputs and expected values are not shown)" in verdict
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "exercise-failed.png"), full_page=True)
 
