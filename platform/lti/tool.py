@@ -261,11 +261,12 @@ class CachedTokenConnector(ServiceConnector):
 
     def __init__(self, registration_model: LtiRegistration) -> None:
         super().__init__(registration_for(registration_model), TimeoutSession())
-        self._model_pk = registration_model.pk
+        # A registration made again (same id or not) never inherits the tokens of the one before.
+        self._owner = f"{registration_model.pk}:{registration_model.datetime_created.timestamp()}"
 
     def _token_key(self, scopes) -> str:
         digest = hashlib.sha256("|".join(sorted(scopes)).encode()).hexdigest()[:32]
-        return f"lti:token:{self._model_pk}:{digest}"
+        return f"lti:token:{self._owner}:{digest}"
 
     def get_access_token(self, scopes) -> str:
         key = self._token_key(scopes)

@@ -89,11 +89,13 @@ def person(sub: str, given: str = "Ada", family: str = "Lovelace") -> dict:
 
 
 _FORM = re.compile(r'<form[^>]*action="([^"]*)"[^>]*>(.*?)</form>', re.S)
-_INPUT = re.compile(r'<input type="hidden" name="([^"]*)" value="([^"]*)">')
+_INPUT = re.compile(r'<input type="hidden" name="([^"]*)" value="([^"]*)"')
 
 
-def posted_form(page: str) -> tuple[str, dict]:
-    action, inner = _FORM.search(page).groups()
+def posted_form(page: str, containing: str = "") -> tuple[str, dict]:
+    """The action and hidden fields of the page's first form (holding ``containing``)."""
+    action, inner = next((m.groups() for m in _FORM.finditer(page) if containing in m.group(2)), (None, ""))
+    assert action is not None, page[:2000]
     return html.unescape(action), {html.unescape(k): html.unescape(v) for k, v in _INPUT.findall(inner)}
 
 
@@ -115,6 +117,11 @@ class Browser:
             return authorized
         self.last_launch = posted_form(authorized.text)
         return self.session.post(self.last_launch[0], data=self.last_launch[1], timeout=30)
+
+    def submit(self, response: requests.Response, containing: str, **fields) -> requests.Response:
+        """Submit a form of the page ``response`` holds (hidden fields and CSRF token included), as a browser would."""
+        action, hidden = posted_form(response.text, containing)
+        return self.session.post(requests.compat.urljoin(response.url, action), data={**hidden, **fields}, timeout=30)
 
     def replay(self) -> requests.Response:
         return self.session.post(self.last_launch[0], data=self.last_launch[1], timeout=30)
