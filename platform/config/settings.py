@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "dashboard",
     "api",
     "batches",
+    "lti_tool",  # django-lti: LMS registrations, deployments, contexts, keys (the lti app builds on it)
+    "lti",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: it sees the session cookie set, and relaxes framing for LTI pages only.
+    "lti.middleware.LtiFramingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,6 +160,24 @@ DEMO_PASSWORD = env.str("DLGRADE_DEMO_PASSWORD", default="")
 BATCH_LEASE_S = env.int("DLGRADE_BATCH_LEASE_S", default=TASK_TIME_LIMIT_S + 30)
 BATCH_MAX_UPLOAD_BYTES = env.int("DLGRADE_BATCH_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 
+# --- LTI 1.3 (platform/lti, docs/lti.md) -------------------------------------------------------
+# Every call to an LMS (its JWKS, token endpoint, grade and roster services) gives up after this.
+LTI_HTTP_TIMEOUT_S = env.float("DLGRADE_LTI_HTTP_TIMEOUT_S", default=10.0)
+LTI_CLOCK_SKEW_S = env.int("DLGRADE_LTI_CLOCK_SKEW_S", default=60)  # tolerated between the LMS's clock and ours
+# Scores owed to an LMS: the beat compares gradebooks with what was sent this often; a failed send
+# is tried again after BASE, 2*BASE, 4*BASE... seconds, at most MAX apart, for as long as it takes.
+LTI_SYNC_EVERY_S = env.float("DLGRADE_LTI_SYNC_EVERY_S", default=10.0)
+LTI_RETRY_BASE_S = env.int("DLGRADE_LTI_RETRY_BASE_S", default=10)
+LTI_RETRY_MAX_S = env.int("DLGRADE_LTI_RETRY_MAX_S", default=3600)
+LTI_SEND_LEASE_S = env.int("DLGRADE_LTI_SEND_LEASE_S", default=120)  # a send not finished by then is sent again
+LTI_TOKEN_CACHE_S = env.int("DLGRADE_LTI_TOKEN_CACHE_S", default=1800)  # LMS access tokens usually live an hour
+LTI_PLACED_DUE_DAYS = env.int("DLGRADE_LTI_PLACED_DUE_DAYS", default=14)  # an exercise or quiz placed from the LMS
+# Key rotation without downtime: a new key is published this long before it signs, the key it
+# replaces stays published this long after, and the beat rotates keys older than MAX_AGE_DAYS.
+LTI_KEY_PUBLISH_AHEAD_S = env.int("DLGRADE_LTI_KEY_PUBLISH_AHEAD_S", default=3600)
+LTI_KEY_RETIRE_AFTER_S = env.int("DLGRADE_LTI_KEY_RETIRE_AFTER_S", default=86400)
+LTI_KEY_MAX_AGE_DAYS = env.int("DLGRADE_LTI_KEY_MAX_AGE_DAYS", default=90)
+
 # --- REST API (/api/v1/) ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -258,7 +280,10 @@ CELERY_TASK_ROUTES = {
     "submissions.grade_submission": {"queue": CELERY_GRADING_QUEUE},
     "submissions.sweep_stale_submissions": {"queue": CELERY_GRADING_QUEUE},
     "batches.*": {"queue": CELERY_BATCH_QUEUE},
+    "lti.*": {"queue": env.str("DLGRADE_LTI_QUEUE", default="lti")},
 }
+# Calls to LMSs wait on the network: their own queue keeps them from delaying grading.
+CELERY_LTI_QUEUE = CELERY_TASK_ROUTES["lti.*"]["queue"]
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-submissions": {
         "task": "submissions.sweep_stale_submissions",
@@ -271,6 +296,12 @@ CELERY_BEAT_SCHEDULE["requeue-stale-batch-items"] = {
     "schedule": env.float("DLGRADE_SWEEP_EVERY_S", default=30.0),
     "options": {"expires": 25},
 }
+CELERY_BEAT_SCHEDULE["lti-sync-scores"] = {
+    "task": "lti.sync_scores",
+    "schedule": LTI_SYNC_EVERY_S,
+    "options": {"expires": max(1.0, LTI_SYNC_EVERY_S - 1)},
+}
+CELERY_BEAT_SCHEDULE["lti-rotate-keys"] = {"task": "lti.rotate_keys", "schedule": 86400.0, "options": {"expires": 3600}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_DEFAULT_QUEUE = CELERY_GRADING_QUEUE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

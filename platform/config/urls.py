@@ -16,6 +16,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("batches/", include("batches.urls")),
     path("api/v1/", include("api.urls")),
+    path("lti/", include("lti.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

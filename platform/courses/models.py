@@ -42,6 +42,7 @@ class Membership(models.Model):
         JOIN_CODE = "join_code", _("Join code")
         CSV = "csv", _("CSV upload")
         ADMIN = "admin", _("Admin")
+        LMS = "lms", _("Learning management system")
 
     STAFF_ROLES = (Role.INSTRUCTOR, Role.TA)
 

@@ -91,6 +91,33 @@ def membership_join(*, user, code: str) -> tuple[Membership, bool]:
     return membership, created
 
 
+def membership_set(*, course: Course, user, role: str, source: str) -> tuple[Membership, bool]:
+    """Make ``user`` a member of ``course`` with ``role``: enrol them, or change the role they have.
+
+    For a roster kept in step with another system (an LMS): the role it gives wins. A student who
+    joins, or a member who becomes a student, finds their work made while an assignment was open
+    counted. Returns the membership and whether it is new.
+    """
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unknown course role."))
+    with transaction.atomic():
+        membership, created = Membership.objects.select_for_update().get_or_create(
+            course=course, user=user, defaults={"role": role, "source": source}
+        )
+        changed = not created and membership.role != role
+        if changed:
+            if (
+                membership.is_instructor
+                and not course.memberships.filter(role=Membership.Role.INSTRUCTOR).exclude(pk=membership.pk).exists()
+            ):
+                raise ValidationError(_("A course keeps at least one instructor."))
+            membership.role = role
+            membership.save(update_fields=["role"])
+        if (created or changed) and role == Membership.Role.STUDENT:
+            credit_sync_member(course=course, user_ids=[user.pk])
+    return membership, created
+
+
 def membership_remove(*, membership: Membership) -> None:
     """Remove a member; their submissions stay (a student re-enrolled finds them again)."""
     if (

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REQUIRE_SERVICES, ROOT
+from tests.platform.lti.conftest import lms, lms_process, lti_worker  # noqa: F401 - the simulated LMS for LTI flows
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
