@@ -104,7 +104,21 @@ PHRASES: dict[str, str] = {
     "syntax_error_at": gettext_noop("SyntaxError at line {line}: {detail}"),
     "syntax_error": gettext_noop("SyntaxError: {detail}"),
     "cannot_compile": gettext_noop("Your file cannot be compiled: {detail}"),
-    "forbidden_import": gettext_noop("Import of `{module}` is not allowed: use numpy and math only"),
+    "forbidden_import": gettext_noop(
+        "Import of `{module}` is not allowed. A submission is one file and may import {allowed}; define any "
+        "other helper in the file itself."
+    ),
+    "forbidden_import_unsafe": gettext_noop(
+        "Import of `{module}` is refused for safety: it reaches outside the computation (files, processes, the "
+        "network, raw memory or the interpreter the grader runs in). A submission may import {allowed}."
+    ),
+    # Keep in step with ALLOWED_IMPORTS and UNSAFE_IMPORTS in graders/sandbox/inside/runner.py.
+    "allowed_imports": gettext_noop(
+        "`numpy` with its submodules (except `numpy.ctypeslib`, `numpy.f2py` and `numpy.testing.extbuild`), "
+        "`math`, `cmath`, `random`, `copy`, `functools`, `itertools`, `collections`, `operator`, `numbers`, "
+        "`typing`, `dataclasses`, `enum`, `abc`, `heapq` and `bisect`, and the headers course code carries: "
+        "`from builtins import ...` and `from __future__ import ...`"
+    ),
     "memory_error_loading": gettext_noop("MemoryError while loading your file"),
     "raised_while_loading": gettext_noop("Your file raised while loading: {error}"),
     "exception_at": gettext_noop("{error} (at {where})"),
@@ -120,6 +134,8 @@ UNTRUSTED_CODES = frozenset(
         "syntax_error",
         "cannot_compile",
         "forbidden_import",
+        "forbidden_import_unsafe",
+        "allowed_imports",
         "memory_error_loading",
         "raised_while_loading",
         "exception_at",
