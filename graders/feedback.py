@@ -28,6 +28,10 @@ PHRASES: dict[str, str] = {
     "wrong_type": gettext_noop("Expected your output{item} to be {expected}, got {got}"),
     "wrong_sequence": gettext_noop("Expected your output{item} to be a {kind} of {count} items, got {got}"),
     "wrong_length": gettext_noop("Expected your output{item} to have {expected} items, got {got}"),
+    "ragged_output": gettext_noop(
+        "Your output{item} is a {kind} whose items have different lengths or shapes, so NumPy cannot make one "
+        "array of it; expected {expected}"
+    ),
     "complex_values": gettext_noop("Your output{item} has complex numbers; expected real values"),
     "unexpected_nan": gettext_noop(
         "Your output{item} has NaN in {count} of {size} places, first at {index} (expected {expected})"
@@ -45,6 +49,7 @@ PHRASES: dict[str, str] = {
     "a_scalar": gettext_noop("a scalar"),
     "an_array": gettext_noop("an array of shape {shape}"),
     "a_sequence": gettext_noop("a {kind} of {count} items"),
+    "a_sequence_not_numbers": gettext_noop("a {kind} that holds something other than numbers"),
     "an_unreadable_value": gettext_noop("a {description}"),
     # How a case ended.
     "mutated_inputs": gettext_noop(
@@ -70,7 +75,7 @@ PHRASES: dict[str, str] = {
     "hidden_wrong_values": gettext_noop("Wrong values (hidden case: its inputs and expected values are not shown)"),
     "hidden_wrong_shape": gettext_noop("Wrong shape (hidden case: its inputs and expected values are not shown)"),
     "hidden_wrong_type": gettext_noop(
-        "Wrong kind of result, for example a list where an array was expected (hidden case)"
+        "Wrong kind of result, for example None, text or a ragged list where an array was expected (hidden case)"
     ),
     "hidden_non_finite": gettext_noop("NaN or infinity where a finite value was expected (hidden case)"),
     "hidden_mutated": gettext_noop("Your function changed its input arrays or lists (hidden case)"),

@@ -145,6 +145,7 @@ CAP_SETGID, CAP_SETUID = 6, 7
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 EXIT_SETUP_FAILED = 71  # the child could not confine itself: a platform failure, never the student's
 EXIT_RUNNER_BROKEN = 70  # the runner failed after student code ran: the student's doing
+MAX_NUMBERS_DIMS = 8  # a list of numbers nested deeper than this travels item by item (and is refused)
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -560,11 +561,20 @@ def _encode_array(array: np.ndarray, blobs: list[bytes]) -> dict:
 
 
 def _encode_output(value, blobs: list[bytes], depth: int = 0):
-    """Turn whatever the student returned into plain arrays; only data crosses the boundary."""
+    """Turn whatever the student returned into plain arrays; only data crosses the boundary.
+
+    A list or tuple that NumPy turns into one array of numbers (what ``.tolist()`` gives, or a
+    list of equally shaped arrays) travels as that array, tagged with its kind: the trusted side
+    reads it as an array where one is expected, and splits it along its first axis where a list
+    is (docs/sandbox.md). Any other list travels item by item.
+    """
     if depth > 4:
         return {"bad": "value nested more than 4 levels deep"}
     if isinstance(value, (list, tuple)) and not isinstance(value, np.ndarray):
         kind = "tuple" if isinstance(value, tuple) else "list"
+        numbers = _numbers_array(value)
+        if numbers is not None:
+            return {f"{kind}_of_numbers": _encode_array(numbers, blobs)["nd"]}
         if len(value) > 64:
             return {"bad": f"{kind} of {len(value)} items (at most 64)"}
         return {kind: [_encode_output(item, blobs, depth + 1) for item in value]}
@@ -580,6 +590,18 @@ def _encode_output(value, blobs: list[bytes], depth: int = 0):
     if array.dtype.kind not in "biufc":
         return {"bad": f"{type(value).__name__} with dtype {array.dtype}"}
     return _encode_array(array, blobs)
+
+
+def _numbers_array(value):
+    """The array NumPy makes of a (nested) list or tuple of numbers, or None when it is ragged or holds
+    anything else (None, text, objects)."""
+    try:
+        array = np.array(value, copy=True, order="C")
+    except MemoryError:
+        raise
+    except Exception:  # ragged, or an item whose __array__ or __len__ raises: sent item by item
+        return None
+    return array if array.dtype.kind in "biufc" and 1 <= array.ndim <= MAX_NUMBERS_DIMS else None
 
 
 def _encode_after(value, blobs: list[bytes], depth: int = 0):

@@ -287,7 +287,7 @@ def test_every_failure_kind_of_a_hidden_case_is_told_without_its_data(sandbox, r
         ),
         "wrong shape": ("return x.ravel()[:1]", "Wrong shape (hidden case"),
         "nan": ("return np.full_like(x, np.nan)", "NaN or infinity"),
-        "list": ("return [1, 2]", "Wrong kind of result"),
+        "ragged list": ("return [1, [2, 3]]", "Wrong kind of result"),
         "exit code": ("_import('os', {})._exit(int(abs(x.ravel()[0]) * 100) % 250)", "Your code failed (hidden case"),
     }
     for name, (statement, expected) in kinds.items():

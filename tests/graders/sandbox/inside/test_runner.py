@@ -1,4 +1,4 @@
-"""The runner's side of what real course code needs: the imports it may make.
+"""The runner's side of what real course code needs: the imports it may make, and lists as outputs.
 
 Every test runs in each isolation mode this host supports (bwrap as root, bwrap in a user namespace,
 plain): in plain mode a child cannot open a file at all, so whatever a student may import must
@@ -8,12 +8,16 @@ already be in the zygote, and this is where a module missing from the warm-up wo
 from __future__ import annotations
 
 import ast
+import textwrap
 
+import numpy as np
 import pytest
 
 from graders.bundle import load_bundle
 from graders.engine import grade
 from graders.feedback import PHRASES
+from graders.sandbox import Limits
+from graders.sandbox.protocol import NumberSequence
 from tests.conftest import EXERCISES, ROOT
 from tests.graders.sandbox.test_attacks import escape
 
@@ -32,7 +36,7 @@ def runner_constant(name: str) -> frozenset[str]:
 
 @pytest.fixture(scope="module")
 def bundles():
-    return {slug: load_bundle(EXERCISES / slug) for slug in ("relu", "clip-by-value", "rnn-step")}
+    return {slug: load_bundle(EXERCISES / slug) for slug in ("relu", "clip-by-value", "rnn-step", "conv-forward")}
 
 
 def failures(verdict) -> list[tuple[str, str, str]]:
@@ -192,3 +196,73 @@ def test_the_allowed_imports_sentence_matches_the_runners_lists():
     for module in {name for name in unsafe if name.startswith("numpy.")} - {"numpy.distutils"}:
         assert f"`{module}`" in sentence, module
     assert not allowed & unsafe
+
+
+# ---------------------------------------------------------------------------------------------
+# lists and tuples of numbers as outputs
+
+
+def test_tolist_outputs_are_compared_as_arrays(sandbox, bundles):
+    relu = "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0).tolist()\n"
+    assert grade(bundles["relu"], relu, zygote=sandbox).score == 1.0
+    reference = (bundles["conv-forward"].path / "reference.py").read_text()
+    conv = reference.replace(
+        "return out.transpose(0, 3, 1, 2) + b[None, :, None, None]",
+        "return (out.transpose(0, 3, 1, 2) + b[None, :, None, None]).tolist()",
+    )
+    assert conv != reference
+    verdict = grade(bundles["conv-forward"], conv, zygote=sandbox)
+    assert verdict.score == 1.0, failures(verdict)
+
+
+def test_the_expected_structure_decides_how_a_list_is_read(sandbox, bundles):
+    # rnn-step returns the tuple (s_t, o_t); clip-by-value a list of arrays of different shapes, or
+    # of the same shape (which the child sends as one array).
+    step = CS231N_RNN_LAYERS.replace("return next_h, probs", "return next_h.tolist(), probs.tolist()")
+    clip = DEEP_COPY_THEN_CLIP.replace("return gradients", "return [g.tolist() for g in gradients]")
+    for slug, source in (("rnn-step", step), ("clip-by-value", clip)):
+        verdict = grade(bundles[slug], source, zygote=sandbox)
+        assert verdict.score == 1.0, (slug, failures(verdict))
+
+
+def test_long_lists_of_numbers_travel_as_one_array(sandbox):
+    source = "def f(n):\n    return [[float(i * 10 + j) for j in range(10)] for i in range(n)], (1, 2.5, True)\n"
+    run = sandbox.run(source, "f", [((100,), {})], Limits())
+    assert run.cases[0].status == "ok", run.cases[0].message
+    rows, numbers = run.cases[0].output
+    assert isinstance(rows, NumberSequence) and rows.kind == "list" and rows.array.shape == (100, 10)
+    assert np.array_equal(rows.array.ravel(), np.arange(1000.0))
+    assert isinstance(numbers, NumberSequence) and numbers.kind == "tuple" and numbers.array.tolist() == [1.0, 2.5, 1.0]
+
+
+@pytest.mark.parametrize(
+    "returned,visible_message",
+    [
+        ("[1, [2, 3]]", "Your output is a list whose items have different lengths or shapes"),
+        ("[x.ravel().tolist(), [0.0, 1.0]]", "Your output is a list whose items have different lengths or shapes"),
+        ("[None] * len(x)", "got a list that holds something other than numbers"),
+        ("['a', 'b']", "got a list that holds something other than numbers"),
+    ],
+)
+def test_a_ragged_or_non_numeric_list_is_a_clear_failure(sandbox, bundles, returned, visible_message):
+    verdict = grade(bundles["relu"], f"import numpy as np\n\ndef relu(x):\n    return {returned}\n", zygote=sandbox)
+    assert verdict.score == 0.0
+    visible = [case for case in verdict.cases if not case.hidden]
+    hidden = [case for case in verdict.cases if case.hidden]
+    assert all(visible_message in case.message for case in visible), [case.message for case in visible]
+    assert {case.phrases[0].code for case in hidden} == {"hidden_wrong_type"}
+    assert hidden[0].message.startswith("Wrong kind of result, for example None, text or a ragged list")
+
+
+def test_an_array_where_a_list_is_expected_is_still_wrong(sandbox, bundles):
+    source = textwrap.dedent(
+        """
+        import numpy as np
+
+        def clip_by_value(grads, clip_value=0.5):
+            return np.array([np.clip(g, -clip_value, clip_value).sum() for g in grads])
+        """
+    )
+    verdict = grade(bundles["clip-by-value"], source, zygote=sandbox)
+    assert verdict.score == 0.0
+    assert verdict.cases[0].message == "Expected your output to be a list of 1 items, got an array of shape (1,)"
