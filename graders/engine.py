@@ -79,7 +79,9 @@ def grade(bundle: Bundle, source: str, *, zygote: Zygote) -> Verdict:
         phrase = say("hidden_load_failed", status=status)
         for index in hidden:
             if runs[index] is None:
-                runs[index] = CaseRun(index=index, status=run.load_status, message=render([phrase]), phrases=(phrase,))
+                runs[index] = CaseRun(
+                    index=index, status=run.load_status, message=render([phrase]), phrases=(phrase,), reached=False
+                )
     return _with_time(verdict_from_runs(bundle, runs), started)
 
 
@@ -118,7 +120,9 @@ def verdict_from_runs(bundle: Bundle, runs: list[CaseRun | None]) -> Verdict:
     results: list[CaseResult] = []
     failed_outputs: list[tuple[int, Any]] = []
     for index, case in enumerate(cases):
-        run = runs[index] or CaseRun(index=index, status=ERROR, message="Not run", phrases=(say("not_run"),))
+        run = runs[index] or CaseRun(
+            index=index, status=ERROR, message="Not run", phrases=(say("not_run"),), reached=False
+        )
         result, wrong_values = _case_result(bundle, case, bundle.expected[index], run)
         if wrong_values:  # only a wrong value can match a known wrong version (not a mutation or a warning)
             failed_outputs.append((index, run.output))
@@ -200,12 +204,24 @@ def _judge(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> _Judgemen
     return _Judgement(PASS)
 
 
+def _purpose(case: Case, status: str, run: CaseRun) -> Phrase | None:
+    """What the case checks, for a case the code failed (not one the trusted side never let it reach).
+
+    Only the trusted side's own facts decide whether it is said: nothing the child reports about a
+    hidden case may switch a sentence on or off beyond the status that every grader shows.
+    """
+    if case.purpose and status != PASS and run.reached:
+        return say("case_purpose", purpose=say(case.purpose))
+    return None
+
+
 def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tuple[CaseResult, bool]:
     """Return the case's result and whether it failed on its values."""
     judged = _judge(bundle, case, expected, run)
     base = {"name": case.name, "weight": case.weight, "status": judged.status}
+    purpose = _purpose(case, judged.status, run)
     if case.hidden:
-        phrases = (judged.hidden_phrase,) if judged.hidden_phrase else ()
+        phrases = tuple(phrase for phrase in (judged.hidden_phrase, purpose) if phrase is not None)
         # Course staff may read what happened; public() drops it, and nothing else shows it.
         explanation = render(judged.phrases) if judged.phrases else judged.message
         details = {"explanation": explanation[:2000]} if explanation else {}
@@ -222,9 +238,15 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
         "got": preview(run.output) if judged.status == FAIL and run.status == "ok" else "",
         **judged.details,
     }
-    message = render(judged.phrases) if judged.phrases else judged.message
+    extra = (purpose,) if purpose is not None else ()
+    if judged.phrases:
+        phrases = judged.phrases + extra
+        message = render(phrases)
+    else:  # plain text from the child: the added sentences follow it in English
+        phrases = ()
+        message = " ".join(text for text in (judged.message, render(extra)) if text)
     return (
-        CaseResult(message=message, phrases=judged.phrases, details=details, duration_ms=run.ms, **base),
+        CaseResult(message=message, phrases=phrases, details=details, duration_ms=run.ms, **base),
         judged.wrong_values,
     )
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _weights(rng, D, H, K, scale=0.5):
@@ -66,8 +66,21 @@ def _read_only(rng):
     return case
 
 
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "square_dims": "purpose_square_sizes",
+    "odd_sizes": "purpose_odd_sizes",
+    "square_batch1": "purpose_square_sizes",
+    "single_output": "purpose_length_one_axis",
+    "saturated_state": "purpose_saturated_tanh",
+    "large_logits": "purpose_large_logits",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
 def make_cases(rng: np.random.Generator) -> list[Case]:
-    return [
+    cases = [
         _case(
             rng,
             "small_example",
@@ -117,3 +130,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         _non_contiguous(rng),
         _read_only(rng),
     ]
+    return with_purposes(cases, PURPOSES)

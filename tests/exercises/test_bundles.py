@@ -84,6 +84,12 @@ def test_mistake_scores_less_and_is_named(slug, key, zygote):
     assert key in [m.key for m in verdict.mistakes], f"{key} not detected; found {[m.key for m in verdict.mistakes]}"
 
 
+@pytest.mark.parametrize("slug", sorted(BY_SLUG))
+def test_every_hidden_case_says_what_it_checks(slug):
+    # A hidden case shows no inputs: when it fails, its purpose is all a student learns about it.
+    assert [case.name for case in BY_SLUG[slug].cases if case.hidden and not case.purpose] == []
+
+
 AS_NESTED_LISTS = """
 import numpy as _numpy
 

@@ -6,6 +6,7 @@ import pytest
 
 from graders.bundle import load_bundle
 from graders.engine import grade
+from graders.feedback import say
 from graders.sandbox import Limits
 from graders.verdict import Verdict
 from tests.conftest import EXERCISES
@@ -68,9 +69,7 @@ def test_hidden_cases_show_status_only_to_students(relu, zygote):
     verdict = grade(relu, "import numpy as np\ndef relu(x):\n    return np.abs(x)\n", zygote=zygote)
     hidden = [case for case in verdict.public().cases if case.hidden]
     assert hidden and all(case.details == {} for case in hidden)
-    assert {case.message for case in hidden if case.status == "fail"} == {
-        "Wrong values (hidden case: its inputs and expected values are not shown)"
-    }
+    assert {case.phrases[0].code for case in hidden if case.status == "fail"} == {"hidden_wrong_values"}
     staff = next(case for case in verdict.cases if case.hidden and case.status == "fail")
     assert "values" in staff.details["explanation"]  # the full story stays for course staff
     visible = next(case for case in verdict.public().cases if case.name == "vector")
@@ -90,3 +89,54 @@ def test_visible_cases_run_in_a_child_that_never_saw_hidden_inputs(relu, zygote)
     verdict = grade(relu, source, zygote=zygote)
     visible = [case for case in verdict.cases if not case.hidden]
     assert visible[-1].message.startswith("ValueError: seen [5, 12, 96, 5] (at line 5")  # the four visible inputs only
+
+
+# ---------------------------------------------------------------------------------------------
+# what a failing case checks
+
+
+NAIVE_SIGMOID = "import numpy as np\n\n\ndef sigmoid(z):\n    s = 1 / (1 + np.exp(-z))\n    return s\n"
+# Reads the array's bytes in the order they are stored, then reshapes them as if they were in C order.
+BUFFER_SOFTMAX = """\
+import numpy as np
+
+
+def softmax(z):
+    z = np.frombuffer(z.tobytes(order="A"), dtype=z.dtype).reshape(z.shape)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+"""
+
+
+def test_a_failing_case_says_what_it_checks_visible_or_hidden(zygote):
+    sigmoid = load_bundle(EXERCISES / "sigmoid")
+    verdict = grade(sigmoid, NAIVE_SIGMOID, zygote=zygote)
+    by_name = {case.name: case for case in verdict.cases}
+    purpose = say("case_purpose", purpose=say("purpose_sigmoid_overflow"))
+    assert by_name["saturation"].phrases[-1] == purpose  # visible
+    assert by_name["saturation"].message.endswith(
+        "What this case checks: large negative z (hundreds, up to 1e4 in size): 1 / (1 + exp(-z)) overflows there, "
+        "and the overflow warning counts."
+    )
+    assert by_name["extremes_1e4"].phrases == (
+        say("hidden_fp_events", events=(say("fp_overflow"),)),
+        purpose,
+    )
+    assert by_name["extremes_1e4"].public().message == by_name["extremes_1e4"].message  # trusted wording throughout
+
+    softmax = load_bundle(EXERCISES / "softmax")
+    verdict = grade(softmax, BUFFER_SOFTMAX, zygote=zygote)
+    assert [case.name for case in verdict.cases if not case.passed] == ["fortran_order"]
+    assert verdict.public().cases[-1].message == (
+        "Wrong values (hidden case: its inputs and expected values are not shown) What this case checks: inputs in "
+        "Fortran order: strides you compute by hand must come from the array itself."
+    )
+
+
+def test_a_passing_case_or_one_the_code_never_reached_says_nothing_more(relu, zygote):
+    fast = dataclasses.replace(relu, limits=Limits(time_s=0.2, memory_mib=256, budget_s=0.5))
+    verdict = grade(fast, "import numpy as np\n\ndef relu(x):\n    while True:\n        pass\n", zygote=zygote)
+    not_run = [case for case in verdict.cases if case.phrases and case.phrases[0].code == "budget_not_run"]
+    assert not_run and all(len(case.phrases) == 1 for case in not_run)
+    honest = grade(relu, "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0)\n", zygote=zygote)
+    assert all(case.message == "" for case in honest.cases)
