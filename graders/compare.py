@@ -234,4 +234,22 @@ def _leaves(value: Any):
 
 
 def matches(got: Any, want: Any, *, rtol: float, atol: float) -> bool:
-    return compare(got, want, rtol=rtol, atol=atol).ok
+    """Whether ``compare`` would pass ``got``, without building its feedback (mistake detection asks
+    this for every known mistake on every failed case of a submission)."""
+    if isinstance(want, (list, tuple)):
+        if isinstance(got, NumberSequence):
+            got = got.items
+        return (
+            isinstance(got, (list, tuple))
+            and len(got) == len(want)
+            and all(matches(g, w, rtol=rtol, atol=atol) for g, w in zip(got, want, strict=True))
+        )
+    if isinstance(got, NumberSequence):
+        got = got.array
+    if not isinstance(got, np.ndarray) or got.dtype.kind == "c" or got.shape != want.shape:
+        return False
+    got = got.astype(np.float64, copy=False)
+    with np.errstate(invalid="ignore", over="ignore"):
+        close = np.abs(got - want) <= atol + rtol * np.abs(want)
+    # an infinity equal to the reference's, and NaN only where the reference has NaN
+    return bool(np.all(close | (np.isinf(got) & (got == want)) | (np.isnan(got) & np.isnan(want))))

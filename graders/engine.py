@@ -129,9 +129,13 @@ def verdict_from_runs(bundle: Bundle, runs: list[CaseRun | None]) -> Verdict:
         results.append(result)
 
     found = _detect_mistakes(bundle, failed_outputs)
-    if found:
-        by_case = {index: variant.key for variant, indices in found for index in indices}
-        results = [dataclasses.replace(r, mistake=by_case[i]) if i in by_case else r for i, r in enumerate(results)]
+    by_case: dict[int, str] = {}
+    for variant, indices in found:
+        for index in indices:
+            by_case.setdefault(index, variant.key)
+    results = [dataclasses.replace(r, mistake=by_case[i]) if i in by_case else r for i, r in enumerate(results)]
+    # Once a mistake is named, the failed cases it does not explain are another problem: say so.
+    unexplained = tuple(r.name for i, r in enumerate(results) if found and not r.passed and i not in by_case)
     total_weight = sum(case.weight for case in cases) or 1.0
     score = sum(case.weight for case, r in zip(cases, results, strict=False) if r.passed) / total_weight
     return Verdict(
@@ -140,7 +144,16 @@ def verdict_from_runs(bundle: Bundle, runs: list[CaseRun | None]) -> Verdict:
         passed=sum(r.passed for r in results),
         total=len(cases),
         cases=tuple(results),
-        mistakes=tuple(Mistake(key=v.key, message=v.message, message_zh=v.message_zh) for v, _ in found),
+        mistakes=tuple(
+            Mistake(
+                key=v.key,
+                message=v.message,
+                message_zh=v.message_zh,
+                cases=tuple(cases[index].name for index in indices),
+            )
+            for v, indices in found
+        ),
+        unexplained=unexplained,
         **_common(bundle),
     )
 
@@ -327,40 +340,52 @@ def _parameter_names(bundle: Bundle) -> list[str]:
 
 
 def _detect_mistakes(bundle: Bundle, failed: list[tuple[int, Any]]) -> list[tuple[MistakeVariant, list[int]]]:
-    """Name a known mistake when the student's output equals a wrong version's on every failed case."""
+    """Name the known mistakes that explain the failed cases, each with the cases it explains.
+
+    A wrong version explains a failed case when it is wrong there too and the student's output equals
+    its output. Two mistakes at once show as cases that each one explains alone (and cases that
+    neither does, where both meet), so the names are chosen greedily: first the version that explains
+    most of the cases still unexplained, then the next, while one explains a case that is left.
+    Versions that explain exactly the same cases are named together: nothing tells them apart.
+    """
     if not failed or not bundle.mistakes:
         return []
-    found = []
+    candidates = []
     for variant in bundle.mistakes:
-        matched = []
-        for index, got in failed:
-            case = bundle.cases[index]
-            wrong = _variant_output(bundle, variant, index)
-            if wrong is None:
-                break
-            rtol, atol = bundle.tolerance_for(case)
-            if matches(wrong, bundle.expected[index], rtol=rtol, atol=atol) or not matches(
-                got, wrong, rtol=rtol, atol=atol
-            ):
-                break
-            matched.append(index)
-        else:
-            found.append((variant, matched))
-    return found
+        explained = frozenset(index for index, got in failed if _explains(bundle, variant, index, got))
+        if explained:
+            candidates.append((variant, explained))
+    named: list[tuple[MistakeVariant, list[int]]] = []
+    covered: set[int] = set()
+    while True:
+        best = max(candidates, key=lambda candidate: len(candidate[1] - covered), default=None)
+        if best is None or not best[1] - covered:
+            return named
+        named += [(variant, sorted(explained)) for variant, explained in candidates if explained == best[1]]
+        covered |= best[1]
+        candidates = [candidate for candidate in candidates if candidate[1] != best[1]]
 
 
-_VARIANT_OUTPUTS: dict[tuple[str, str, int], Any] = {}
+def _explains(bundle: Bundle, variant: MistakeVariant, index: int, got: Any) -> bool:
+    wrong = _wrong_output(bundle, variant, index)
+    rtol, atol = bundle.tolerance_for(bundle.cases[index])
+    return wrong is not None and matches(got, wrong, rtol=rtol, atol=atol)
 
 
-def _variant_output(bundle: Bundle, variant: MistakeVariant, index: int) -> Any:
+_WRONG_OUTPUTS: dict[tuple[str, str, int], Any] = {}
+
+
+def _wrong_output(bundle: Bundle, variant: MistakeVariant, index: int) -> Any:
+    """The variant's output on a case where it is wrong, else None; the same for every submission."""
     key = (bundle.content_hash, variant.key, index)
-    if key not in _VARIANT_OUTPUTS:
+    if key not in _WRONG_OUTPUTS:
         case = bundle.cases[index]
         try:
             with np.errstate(all="ignore"):
-                _VARIANT_OUTPUTS[key] = normalize_output(
-                    variant.function(*copy_inputs(case.args), **copy_inputs(case.kwargs))
-                )
+                output = normalize_output(variant.function(*copy_inputs(case.args), **copy_inputs(case.kwargs)))
         except Exception:  # a variant that cannot run on this case says nothing about it
-            _VARIANT_OUTPUTS[key] = None
-    return _VARIANT_OUTPUTS[key]
+            output = None
+        rtol, atol = bundle.tolerance_for(case)
+        right_there = output is not None and matches(output, bundle.expected[index], rtol=rtol, atol=atol)
+        _WRONG_OUTPUTS[key] = None if right_there else output
+    return _WRONG_OUTPUTS[key]

@@ -105,6 +105,12 @@ PHRASES: dict[str, str] = {
     "broke_runner": gettext_noop("Your code broke the grader's runner (for example by closing its files)"),
     "ended_process": gettext_noop("Your code ended the process before returning (os._exit or similar)"),
     "exit_code": gettext_noop("Your code ended the process with exit code {code}"),
+    # Known mistakes (graders/engine.py names each one for the failed cases it explains).
+    "mistake_in_cases": gettext_noop("Seen in {cases}."),
+    "other_failures_remain": gettext_noop(
+        "None of the mistakes named here explains these failed cases: {cases}. There is at least one more "
+        "problem to find."
+    ),
     # What a case checks, when it fails: the bundle names a purpose (Case.purpose), a fixed sentence
     # with no values in it, so hidden cases may say it too.
     "case_purpose": gettext_noop("What this case checks: {purpose}."),

@@ -1,6 +1,7 @@
 import numpy as np
+import pytest
 
-from graders.compare import WRONG_TYPE, compare, preview
+from graders.compare import WRONG_TYPE, compare, matches, preview
 from graders.sandbox.protocol import NumberSequence, UnconvertibleOutput
 
 
@@ -116,3 +117,32 @@ def test_a_list_of_numbers_is_previewed_and_described_like_an_array():
         compare(numbers, [np.zeros(1)] * 3, rtol=1e-6, atol=1e-9).message
         == "Expected your output to have 3 items, got 2"
     )
+
+
+@pytest.mark.parametrize(
+    "got,want",
+    [
+        (np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-7])),
+        (np.array([1.0, 2.0]), np.array([1.0, 2.1])),
+        (np.array([np.nan, 1.0]), np.array([np.nan, 1.0])),
+        (np.array([np.nan, 1.0]), np.array([0.0, 1.0])),
+        (np.array([0.0, 1.0]), np.array([np.nan, 1.0])),
+        (np.array([np.inf, -np.inf]), np.array([np.inf, -np.inf])),
+        (np.array([np.inf]), np.array([-np.inf])),
+        (np.array([np.inf]), np.array([1e308])),
+        (np.array([1, 0], dtype=bool), np.array([1.0, 0.0])),
+        (np.zeros(2, dtype=complex), np.zeros(2)),
+        (np.zeros(1), np.zeros((2, 2))),
+        (np.array(3.0), np.array(3.0)),
+        ([np.zeros(2), np.ones(3)], (np.zeros(2), np.ones(3))),
+        ([np.zeros(2)], (np.zeros(2), np.ones(3))),
+        (NumberSequence(np.zeros((2, 3)), "list"), [np.zeros(3), np.zeros(3)]),
+        (NumberSequence(np.zeros((2, 3)), "list"), np.zeros((2, 3))),
+        ([np.zeros(3), None], np.zeros((2, 3))),
+        (None, np.zeros(2)),
+        (UnconvertibleOutput("str"), np.zeros(2)),
+    ],
+)
+def test_matches_agrees_with_compare(got, want):
+    # Mistake detection asks matches() on every failed case; it must decide exactly what compare() does.
+    assert matches(got, want, rtol=1e-6, atol=1e-9) == compare(got, want, rtol=1e-6, atol=1e-9).ok

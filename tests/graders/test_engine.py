@@ -1,6 +1,7 @@
 """What a student is told when their code cannot run, or runs and is wrong."""
 
 import dataclasses
+import json
 
 import pytest
 
@@ -77,8 +78,6 @@ def test_hidden_cases_show_status_only_to_students(relu, zygote):
 
 
 def test_verdict_round_trips_through_json(relu, zygote):
-    import json
-
     verdict = grade(relu, "import numpy as np\ndef relu(x):\n    return np.abs(x)\n", zygote=zygote)
     assert Verdict.from_dict(json.loads(json.dumps(verdict.to_dict()))) == verdict
 
@@ -140,3 +139,67 @@ def test_a_passing_case_or_one_the_code_never_reached_says_nothing_more(relu, zy
     assert not_run and all(len(case.phrases) == 1 for case in not_run)
     honest = grade(relu, "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0)\n", zygote=zygote)
     assert all(case.message == "" for case in honest.cases)
+
+
+# ---------------------------------------------------------------------------------------------
+# known mistakes, one or several at once
+
+
+# A textbook convolution (the kernel flipped) that forgets the padding.
+CONV2D_FLIPPED_WITHOUT_PADDING = """\
+import numpy as np
+
+
+def conv2d_single(image, kernel, stride=1, pad=0):
+    kernel = kernel[::-1, ::-1]
+    kh, kw = kernel.shape
+    out_h = (image.shape[0] - kh) // stride + 1
+    out_w = (image.shape[1] - kw) // stride + 1
+    out = np.zeros((out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            out[i, j] = np.sum(image[i * stride:i * stride + kh, j * stride:j * stride + kw] * kernel)
+    return out
+"""
+
+
+@pytest.mark.parametrize(
+    "slug,source,named,unexplained",
+    [
+        (
+            "conv2d-single",
+            CONV2D_FLIPPED_WITHOUT_PADDING,
+            {"flipped_kernel": ["seed_example", "remainder_stride2"], "ignore_padding": ["zeros_image_pad1"]},
+            ["stride2_pad1", "pad2"],  # both mistakes at once
+        ),
+    ],
+)
+def test_two_mistakes_at_once_are_each_named_for_the_cases_they_explain(zygote, slug, source, named, unexplained):
+    verdict = grade(load_bundle(EXERCISES / slug), source, zygote=zygote)
+    found = {mistake.key: mistake.cases for mistake in verdict.mistakes}
+    assert set(named) <= set(found)
+    for key, cases in named.items():
+        assert set(cases) <= set(found[key]), (key, found[key])
+    assert set(unexplained) <= set(verdict.unexplained)
+    failed = {case.name for case in verdict.cases if not case.passed}
+    assert failed == set(verdict.unexplained).union(*found.values())
+    by_case = {case.name: case.mistake for case in verdict.cases}
+    assert all(
+        by_case[name] in {key for key, cases in found.items() if name in cases}
+        for name in failed - set(verdict.unexplained)
+    )
+    assert Verdict.from_dict(json.loads(json.dumps(verdict.to_dict()))) == verdict
+    assert verdict.public().mistakes == verdict.mistakes and verdict.public().unexplained == verdict.unexplained
+
+
+def test_one_mistake_that_explains_every_failure_leaves_nothing_unexplained(relu, zygote):
+    verdict = grade(relu, "import numpy as np\ndef relu(x):\n    return np.abs(x)\n", zygote=zygote)
+    assert [(m.key, m.cases) for m in verdict.mistakes] == [
+        ("absolute_value", tuple(case.name for case in verdict.cases if not case.passed))
+    ]
+    assert verdict.unexplained == ()
+
+
+def test_no_mistake_named_means_no_unexplained_list(relu, zygote):
+    verdict = grade(relu, "import numpy as np\ndef relu(x):\n    return x * 3.0\n", zygote=zygote)
+    assert verdict.mistakes == () and verdict.unexplained == ()
