@@ -29,6 +29,7 @@ PURPOSES = {
     "non_contiguous": "purpose_non_contiguous",
     "read_only": "purpose_read_only",
     "fortran_order": "purpose_fortran_order",
+    "column_kernel": "purpose_thin_kernel",
 }
 
 
@@ -92,5 +93,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             {"stride": 3},
             hidden=True,
         ),
+        # Code that assumes a square kernel gets the output size wrong here, instead of failing to broadcast.
+        Case("column_kernel", _layer(rng, 2, 2, 5, 4, 2, 3, 1), {"pad": 1}, hidden=True),
     ]
     return with_purposes([_exact(case) for case in cases], PURPOSES)

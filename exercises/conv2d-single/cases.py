@@ -25,7 +25,14 @@ PURPOSES = {
     "non_contiguous": "purpose_non_contiguous",
     "read_only": "purpose_read_only",
     "fortran_order": "purpose_fortran_order",
+    "column_kernel": "purpose_thin_kernel",
+    "symmetric_kernel_stride2": "purpose_symmetric_kernel_stride",
 }
+
+
+def _symmetric(kernel: np.ndarray) -> np.ndarray:
+    """The kernel made equal to itself turned by 180 degrees, so that kernel[::-1, ::-1] is kernel."""
+    return (kernel + kernel[::-1, ::-1]) / 2.0
 
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
@@ -77,5 +84,9 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case("non_contiguous", (normal(6, 14)[:, ::2], normal(3, 3)), hidden=True),
         Case("read_only", (readonly_image, readonly_kernel), {"pad": 1}, hidden=True),
         Case("fortran_order", (np.asfortranarray(normal(7, 5)), np.asfortranarray(normal(3, 2)), 2, 1), hidden=True),
+        # Code that assumes a square kernel gets the output size wrong here, instead of failing to broadcast.
+        Case("column_kernel", (normal(6, 5), normal(3, 1)), {"pad": 1}, hidden=True),
+        # Flipping this kernel changes nothing, so a stride mistake shows here even next to a flipped kernel.
+        Case("symmetric_kernel_stride2", (normal(9, 8), _symmetric(normal(3, 3))), {"stride": 2}, hidden=True),
     ]
     return with_purposes(cases, PURPOSES)

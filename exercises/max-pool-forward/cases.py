@@ -28,6 +28,7 @@ PURPOSES = {
     "non_contiguous": "purpose_non_contiguous",
     "read_only": "purpose_read_only",
     "fortran_order": "purpose_fortran_order",
+    "remainder_rounding": "purpose_rounded_size",
 }
 
 
@@ -77,5 +78,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case("non_contiguous", (normal(2, 2, 5, 12)[..., ::2], 3, 2, 2), hidden=True),
         Case("read_only", (readonly, 3, 3, 1), hidden=True),
         Case("fortran_order", (np.asfortranarray(normal(2, 3, 7, 5)), 2, 2, 2), hidden=True),
+        # (7 - 2) / 3 rounds up and (6 - 2) / 3 rounds down: the floor, round() and a ceiling all differ.
+        Case("remainder_rounding", (normal(2, 2, 7, 6), 2, 2, 3), hidden=True),
     ]
     return with_purposes(cases, PURPOSES)

@@ -145,6 +145,28 @@ def test_a_passing_case_or_one_the_code_never_reached_says_nothing_more(relu, zy
 # known mistakes, one or several at once
 
 
+# CS231n's rnn_forward starts from zeros (no s0 there), with an unstable softmax per step.
+RNN_FORWARD_TWO_MISTAKES = """\
+from builtins import range
+import numpy as np
+
+
+def softmax(x):
+    e_x = np.exp(x)
+    return e_x / np.sum(e_x, axis=1, keepdims=True)
+
+
+def rnn_forward(xs, s0, U, W, V):
+    T, N, D = xs.shape
+    S = np.zeros((T, N, W.shape[0]))
+    O = np.zeros((T, N, V.shape[0]))
+    s_prev = np.zeros((N, W.shape[0]))
+    for t in range(T):
+        s_prev = np.tanh(xs[t].dot(U.T) + s_prev.dot(W.T))
+        S[t] = s_prev
+        O[t] = softmax(s_prev.dot(V.T))
+    return S, O
+"""
 # A textbook convolution (the kernel flipped) that forgets the padding.
 CONV2D_FLIPPED_WITHOUT_PADDING = """\
 import numpy as np
@@ -161,6 +183,23 @@ def conv2d_single(image, kernel, stride=1, pad=0):
             out[i, j] = np.sum(image[i * stride:i * stride + kh, j * stride:j * stride + kw] * kernel)
     return out
 """
+# A textbook convolution (the kernel flipped), whose windows do not move by the stride.
+CONV2D_TWO_MISTAKES = """\
+import numpy as np
+
+
+def conv2d_single(image, kernel, stride=1, pad=0):
+    image = np.pad(image, ((pad, pad), (pad, pad)), mode="constant")
+    kh, kw = kernel.shape
+    flipped = np.flipud(np.fliplr(kernel))
+    out_h = (image.shape[0] - kh) // stride + 1
+    out_w = (image.shape[1] - kw) // stride + 1
+    out = np.zeros((out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * flipped)
+    return out
+"""
 
 
 @pytest.mark.parametrize(
@@ -171,6 +210,24 @@ def conv2d_single(image, kernel, stride=1, pad=0):
             CONV2D_FLIPPED_WITHOUT_PADDING,
             {"flipped_kernel": ["seed_example", "remainder_stride2"], "ignore_padding": ["zeros_image_pad1"]},
             ["stride2_pad1", "pad2"],  # both mistakes at once
+        ),
+        (
+            "rnn-forward",
+            RNN_FORWARD_TWO_MISTAKES,
+            {
+                "ignores_s0": ["nonzero_s0", "T1_sequence", "square_dims", "odd_sizes", "saturated_states"],
+                "softmax_overflow": ["large_logits_zero_state"],
+            },
+            ["large_logits"],  # both mistakes at once
+        ),
+        (
+            "conv2d-single",
+            CONV2D_TWO_MISTAKES,
+            {
+                "flipped_kernel": ["seed_example", "pad2", "kernel_equals_image"],
+                "window_not_strided": ["symmetric_kernel_stride2"],
+            },
+            ["stride2_pad1", "remainder_stride2"],
         ),
     ],
 )
