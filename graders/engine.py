@@ -28,6 +28,7 @@ from graders.bundle import Bundle, copy_inputs, normalize_output
 from graders.cases import Case, MistakeVariant
 from graders.compare import NON_FINITE, WRONG_SHAPE, WRONG_TYPE, compare, matches, preview
 from graders.feedback import Phrase, fit_for_hidden_case, render, say
+from graders.hints import numpy2_hint
 from graders.sandbox import Budget, CaseRun, Zygote
 from graders.verdict import (
     ERROR,
@@ -71,7 +72,12 @@ def grade(bundle: Bundle, source: str, *, zygote: Zygote) -> Verdict:
     for index, case_run in zip(order, run.cases, strict=False):
         runs[index] = dataclasses.replace(case_run, index=index)
     if run.load_status and not run.load_saw_hidden:  # the message comes from a child without hidden inputs
-        return _with_time(_not_gradable(bundle, run.load_status, run.load_message, run.load_phrases), started)
+        message, phrases = run.load_message, run.load_phrases
+        hint = numpy2_hint(phrases, message)
+        if hint is not None and phrases:
+            phrases += (hint,)
+            message = render(phrases)
+        return _with_time(_not_gradable(bundle, run.load_status, message, phrases), started)
     if run.load_status:
         status = _status_phrase(run.load_status, bundle, None)
         if not visible:
@@ -251,7 +257,9 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
         "got": preview(run.output) if judged.status == FAIL and run.status == "ok" else "",
         **judged.details,
     }
-    extra = (purpose,) if purpose is not None else ()
+    # A visible case's exception text came from a child that never held a hidden input: it may be read.
+    hint = numpy2_hint(run.phrases, run.message) if run.status == ERROR else None
+    extra = tuple(phrase for phrase in (hint, purpose) if phrase is not None)
     if judged.phrases:
         phrases = judged.phrases + extra
         message = render(phrases)

@@ -105,6 +105,14 @@ PHRASES: dict[str, str] = {
     "broke_runner": gettext_noop("Your code broke the grader's runner (for example by closing its files)"),
     "ended_process": gettext_noop("Your code ended the process before returning (os._exit or similar)"),
     "exit_code": gettext_noop("Your code ended the process with exit code {code}"),
+    # Code written for NumPy 1 (graders/hints.py): told for visible cases only.
+    "numpy2_removed_name": gettext_noop(
+        "NumPy 2 removed `np.{name}`, which code written for NumPy 1 often uses: write {replacement} instead."
+    ),
+    "numpy2_scalar_conversion": gettext_noop(
+        "NumPy 2 turns only arrays without dimensions (shape ()) into Python numbers: `float(a)` of an array of "
+        "shape (1, 1, 1) fails. Take the element out first, with `a.item()` or an index such as `a[0, 0, 0]`."
+    ),
     # Known mistakes (graders/engine.py names each one for the failed cases it explains).
     "mistake_in_cases": gettext_noop("Seen in {cases}."),
     "other_failures_remain": gettext_noop(
