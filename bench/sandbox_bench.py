@@ -7,6 +7,7 @@ so the ratio is conservative).
 
     .venv/bin/python bench/sandbox_bench.py                  # cost, throughput, ratios
     .venv/bin/python bench/sandbox_bench.py --soak           # 1000 hostile submissions, then honest ones
+    .venv/bin/python bench/sandbox_bench.py --startup        # zygote start-up time and memory
     .venv/bin/python bench/sandbox_bench.py --isolation plain --submissions 1000 --json var/bench.json
 
 Targets: marginal cost of one more relu submission (10 cases) at most 1/8 of the naive
@@ -251,6 +252,68 @@ def bench(args) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
+# start-up: what the warm-up costs each zygote
+
+
+def _zygote_rss_kib(zygote: Zygote) -> int:
+    """Resident memory of the zygote itself (the runner whose parent is not a runner), from /proc."""
+    parents: dict[int, int] = {}
+    runners: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            if b"runner.py" in b" ".join(argv) and not argv[0].endswith(b"bwrap"):  # bwrap names it too
+                runners.add(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+
+    def descends_from_zygote(pid: int) -> bool:
+        while pid > 1:
+            if pid == zygote.process.pid:
+                return True
+            pid = parents.get(pid, 0)
+        return False
+
+    for pid in runners:
+        if descends_from_zygote(pid) and parents.get(pid) not in runners:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    return 0
+
+
+def startup(args) -> dict:
+    """Start and close zygotes one after another: start-up wall time, the runner's own warm-up, memory."""
+    starts, warm_ups, rss = [], [], []
+    for _ in range(args.starts):
+        zygote = Zygote(args.isolation)
+        began = time.perf_counter()
+        zygote.start()
+        starts.append((time.perf_counter() - began) * 1000)
+        warm_ups.append(float(zygote.info.get("warm_up_ms", float("nan"))))
+        rss.append(_zygote_rss_kib(zygote))
+        zygote.close()
+    results = {
+        "mode": zygote.plan.mode,
+        "starts": args.starts,
+        "start_ms_median": statistics.median(starts),
+        "start_ms_min": min(starts),
+        "warm_up_ms_median": statistics.median(warm_ups),
+        "zygote_rss_mib_median": statistics.median(rss) / 1024,
+        "load": _load(),
+    }
+    print(
+        f"{args.starts} zygote starts ({results['mode']}): start-up median {results['start_ms_median']:.0f} ms "
+        f"(min {results['start_ms_min']:.0f}), runner warm-up median {results['warm_up_ms_median']:.0f} ms, "
+        f"zygote RSS median {results['zygote_rss_mib_median']:.1f} MiB; {results['load']}"
+    )
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
 # hostile soak
 
 
@@ -379,15 +442,20 @@ def main() -> int:
     parser.add_argument("--naive", type=int, default=48, help="naive-design submissions per measurement")
     parser.add_argument("--rounds", type=int, default=8, help="interleave sandbox and naive in this many rounds")
     parser.add_argument("--soak", action="store_true", help="hostile soak instead of the cost benchmark")
+    parser.add_argument("--startup", action="store_true", help="zygote start-up time and memory instead")
+    parser.add_argument("--starts", type=int, default=20, help="zygotes started one after another with --startup")
     parser.add_argument("--hostile", type=int, default=1000)
     parser.add_argument("--honest", type=int, default=100)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    results = soak(args) if args.soak else bench(args)
+    run = startup if args.startup else soak if args.soak else bench
+    results = run(args)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2))
-    if args.soak:
+    if args.startup:
+        ok = True
+    elif args.soak:
         ok = not results["escaped"] and results["honest_full_marks"] == results["honest_graded"]
         ok = ok and results["platform_errors"] == 0
     else:

@@ -23,6 +23,7 @@ import numpy as np
 
 from graders.cases import Case, MistakeVariant
 from graders.errors import BundleError
+from graders.feedback import PURPOSE_CODES
 from graders.manifest import BILINGUAL, FLAG, INTEGER, NUMBER, TEXT, Table, check_manifest
 from graders.sandbox import Limits
 
@@ -259,6 +260,9 @@ def validate_bundle(bundle: Bundle) -> None:
             raise BundleError(bundle.path, "case names must be unique")
         if all(case.hidden for case in cases) or not any(case.hidden for case in cases):
             raise BundleError(bundle.path, "cases need at least one visible and one hidden case")
+        unknown = sorted({case.purpose for case in cases if case.purpose} - PURPOSE_CODES)
+        if unknown:
+            raise BundleError(bundle.path, f"unknown case purpose {', '.join(unknown)} (see graders/feedback.py)")
         for case, expected in zip(cases, bundle.expected, strict=False):
             if any(not np.all(np.isfinite(leaf)) for leaf in leaves(expected)):
                 raise BundleError(bundle.path, f"the reference gives NaN or inf in case {case.name}")

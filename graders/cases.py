@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -26,6 +26,21 @@ class Case:
     # Shown with visible cases, e.g. "stride 2, padding 1: the output is 3x3".
     description: str = ""
     description_zh: str = ""
+    # What the case checks, said when it fails, hidden or visible: a purpose_* phrase code of
+    # graders/feedback.py (a fixed sentence with no input values in it, translated like the rest).
+    purpose: str = ""
+
+
+def with_purposes(cases: list[Case], purposes: dict[str, str]) -> list[Case]:
+    """``cases`` with the purpose of each case named in ``purposes`` (case name -> purpose_* code).
+
+    Raises KeyError for a name that is not a case, so that a renamed case cannot lose its purpose quietly.
+    """
+    names = {case.name for case in cases}
+    unknown = sorted(set(purposes) - names)
+    if unknown:
+        raise KeyError(f"purposes name no such case: {', '.join(unknown)}")
+    return [replace(case, purpose=purposes.get(case.name, case.purpose)) for case in cases]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,12 @@
 Rules (docs/catalog.md): exact shape (np.allclose would broadcast zeros(1) against any
 shape), a numeric dtype (int or bool is fine, complex is not), NaN only where the reference has
 NaN, then ``|got - want| <= atol + rtol * |want|`` elementwise. A list output may come back as a
-list or a tuple and is compared element by element.
+list or a tuple and is compared element by element. An array output may come back as nested lists
+of numbers (``.tolist()``): the child sends those as the array NumPy makes of them (a
+NumberSequence), and the reference's structure decides how it is read: as that array where the
+reference is an array, as its items along the first axis where the reference is a list or tuple.
+A list that is not one array of numbers (ragged, or holding None or text) fails with a message
+that says so.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from graders.feedback import Argument, Phrase, render, say
-from graders.sandbox.protocol import UnconvertibleOutput
+from graders.sandbox.protocol import NumberSequence, UnconvertibleOutput
 
 PREVIEW_ELEMENTS = 12
 PREVIEW_CHARS = 2000
@@ -46,6 +51,8 @@ def _describe(value: Any) -> Argument:
         return say("a_scalar") if value.shape == () else say("an_array", shape=_shape(value.shape))
     if isinstance(value, (list, tuple)):
         return say("a_sequence", kind=type(value).__name__, count=str(len(value)))
+    if isinstance(value, NumberSequence):
+        return say("a_sequence", kind=value.kind, count=str(len(value.array)))
     if isinstance(value, UnconvertibleOutput):
         return say("an_unreadable_value", description=value.description)
     if value is None:
@@ -71,6 +78,8 @@ def preview(value: Any) -> str:
 
 
 def _preview(value: Any, depth: int) -> str:
+    if isinstance(value, NumberSequence):
+        return _preview(value.array, depth)
     if isinstance(value, (list, tuple)):
         if depth >= PREVIEW_DEPTH:
             return "[...]"
@@ -96,6 +105,8 @@ def fmt(x: float) -> str:
 def compare(got: Any, want: Any, *, rtol: float, atol: float, item: str = "") -> Comparison:
     """``item`` names a list element being compared, e.g. "[1]"; "" is the whole output."""
     if isinstance(want, (list, tuple)):
+        if isinstance(got, NumberSequence):
+            got = got.items  # equally shaped items (or numbers) sent as one array: split it again
         if not isinstance(got, (list, tuple)):
             return _failed(
                 WRONG_TYPE,
@@ -112,6 +123,10 @@ def compare(got: Any, want: Any, *, rtol: float, atol: float, item: str = "") ->
 
 
 def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, item: str) -> Comparison:
+    if isinstance(got, NumberSequence):
+        got = got.array
+    elif isinstance(got, (list, tuple)):
+        return _failed(WRONG_TYPE, _not_one_array(got, want, item))
     if not isinstance(got, np.ndarray):
         return _failed(WRONG_TYPE, say("wrong_type", item=item, expected=_describe(want), got=_describe(got)))
     if got.dtype.kind == "c":
@@ -201,5 +216,40 @@ def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, item
     )
 
 
+def _not_one_array(got: list | tuple, want: np.ndarray, item: str) -> Phrase:
+    """Why a list came back where an array was expected: the child sends every list that NumPy turns
+    into one array of numbers as that array, so this one is ragged or holds something else."""
+    kind = type(got).__name__
+    if all(isinstance(leaf, (np.ndarray, NumberSequence)) for leaf in _leaves(got)):
+        return say("ragged_output", item=item, kind=kind, expected=_describe(want))
+    return say("wrong_type", item=item, expected=_describe(want), got=say("a_sequence_not_numbers", kind=kind))
+
+
+def _leaves(value: Any):
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _leaves(item)
+    else:
+        yield value
+
+
 def matches(got: Any, want: Any, *, rtol: float, atol: float) -> bool:
-    return compare(got, want, rtol=rtol, atol=atol).ok
+    """Whether ``compare`` would pass ``got``, without building its feedback (mistake detection asks
+    this for every known mistake on every failed case of a submission)."""
+    if isinstance(want, (list, tuple)):
+        if isinstance(got, NumberSequence):
+            got = got.items
+        return (
+            isinstance(got, (list, tuple))
+            and len(got) == len(want)
+            and all(matches(g, w, rtol=rtol, atol=atol) for g, w in zip(got, want, strict=True))
+        )
+    if isinstance(got, NumberSequence):
+        got = got.array
+    if not isinstance(got, np.ndarray) or got.dtype.kind == "c" or got.shape != want.shape:
+        return False
+    got = got.astype(np.float64, copy=False)
+    with np.errstate(invalid="ignore", over="ignore"):
+        close = np.abs(got - want) <= atol + rtol * np.abs(want)
+    # an infinity equal to the reference's, and NaN only where the reference has NaN
+    return bool(np.all(close | (np.isinf(got) & (got == want)) | (np.isnan(got) & np.isnan(want))))

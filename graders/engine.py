@@ -28,6 +28,7 @@ from graders.bundle import Bundle, copy_inputs, normalize_output
 from graders.cases import Case, MistakeVariant
 from graders.compare import NON_FINITE, WRONG_SHAPE, WRONG_TYPE, compare, matches, preview
 from graders.feedback import Phrase, fit_for_hidden_case, render, say
+from graders.hints import numpy2_hint
 from graders.sandbox import Budget, CaseRun, Zygote
 from graders.verdict import (
     ERROR,
@@ -71,7 +72,12 @@ def grade(bundle: Bundle, source: str, *, zygote: Zygote) -> Verdict:
     for index, case_run in zip(order, run.cases, strict=False):
         runs[index] = dataclasses.replace(case_run, index=index)
     if run.load_status and not run.load_saw_hidden:  # the message comes from a child without hidden inputs
-        return _with_time(_not_gradable(bundle, run.load_status, run.load_message, run.load_phrases), started)
+        message, phrases = run.load_message, run.load_phrases
+        hint = numpy2_hint(phrases, message)
+        if hint is not None and phrases:
+            phrases += (hint,)
+            message = render(phrases)
+        return _with_time(_not_gradable(bundle, run.load_status, message, phrases), started)
     if run.load_status:
         status = _status_phrase(run.load_status, bundle, None)
         if not visible:
@@ -79,7 +85,9 @@ def grade(bundle: Bundle, source: str, *, zygote: Zygote) -> Verdict:
         phrase = say("hidden_load_failed", status=status)
         for index in hidden:
             if runs[index] is None:
-                runs[index] = CaseRun(index=index, status=run.load_status, message=render([phrase]), phrases=(phrase,))
+                runs[index] = CaseRun(
+                    index=index, status=run.load_status, message=render([phrase]), phrases=(phrase,), reached=False
+                )
     return _with_time(verdict_from_runs(bundle, runs), started)
 
 
@@ -118,16 +126,22 @@ def verdict_from_runs(bundle: Bundle, runs: list[CaseRun | None]) -> Verdict:
     results: list[CaseResult] = []
     failed_outputs: list[tuple[int, Any]] = []
     for index, case in enumerate(cases):
-        run = runs[index] or CaseRun(index=index, status=ERROR, message="Not run", phrases=(say("not_run"),))
+        run = runs[index] or CaseRun(
+            index=index, status=ERROR, message="Not run", phrases=(say("not_run"),), reached=False
+        )
         result, wrong_values = _case_result(bundle, case, bundle.expected[index], run)
         if wrong_values:  # only a wrong value can match a known wrong version (not a mutation or a warning)
             failed_outputs.append((index, run.output))
         results.append(result)
 
     found = _detect_mistakes(bundle, failed_outputs)
-    if found:
-        by_case = {index: variant.key for variant, indices in found for index in indices}
-        results = [dataclasses.replace(r, mistake=by_case[i]) if i in by_case else r for i, r in enumerate(results)]
+    by_case: dict[int, str] = {}
+    for variant, indices in found:
+        for index in indices:
+            by_case.setdefault(index, variant.key)
+    results = [dataclasses.replace(r, mistake=by_case[i]) if i in by_case else r for i, r in enumerate(results)]
+    # Once a mistake is named, the failed cases it does not explain are another problem: say so.
+    unexplained = tuple(r.name for i, r in enumerate(results) if found and not r.passed and i not in by_case)
     total_weight = sum(case.weight for case in cases) or 1.0
     score = sum(case.weight for case, r in zip(cases, results, strict=False) if r.passed) / total_weight
     return Verdict(
@@ -136,7 +150,16 @@ def verdict_from_runs(bundle: Bundle, runs: list[CaseRun | None]) -> Verdict:
         passed=sum(r.passed for r in results),
         total=len(cases),
         cases=tuple(results),
-        mistakes=tuple(Mistake(key=v.key, message=v.message, message_zh=v.message_zh) for v, _ in found),
+        mistakes=tuple(
+            Mistake(
+                key=v.key,
+                message=v.message,
+                message_zh=v.message_zh,
+                cases=tuple(cases[index].name for index in indices),
+            )
+            for v, indices in found
+        ),
+        unexplained=unexplained,
         **_common(bundle),
     )
 
@@ -200,12 +223,24 @@ def _judge(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> _Judgemen
     return _Judgement(PASS)
 
 
+def _purpose(case: Case, status: str, run: CaseRun) -> Phrase | None:
+    """What the case checks, for a case the code failed (not one the trusted side never let it reach).
+
+    Only the trusted side's own facts decide whether it is said: nothing the child reports about a
+    hidden case may switch a sentence on or off beyond the status that every grader shows.
+    """
+    if case.purpose and status != PASS and run.reached:
+        return say("case_purpose", purpose=say(case.purpose))
+    return None
+
+
 def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tuple[CaseResult, bool]:
     """Return the case's result and whether it failed on its values."""
     judged = _judge(bundle, case, expected, run)
     base = {"name": case.name, "weight": case.weight, "status": judged.status}
+    purpose = _purpose(case, judged.status, run)
     if case.hidden:
-        phrases = (judged.hidden_phrase,) if judged.hidden_phrase else ()
+        phrases = tuple(phrase for phrase in (judged.hidden_phrase, purpose) if phrase is not None)
         # Course staff may read what happened; public() drops it, and nothing else shows it.
         explanation = render(judged.phrases) if judged.phrases else judged.message
         details = {"explanation": explanation[:2000]} if explanation else {}
@@ -222,9 +257,17 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
         "got": preview(run.output) if judged.status == FAIL and run.status == "ok" else "",
         **judged.details,
     }
-    message = render(judged.phrases) if judged.phrases else judged.message
+    # A visible case's exception text came from a child that never held a hidden input: it may be read.
+    hint = numpy2_hint(run.phrases, run.message) if run.status == ERROR else None
+    extra = tuple(phrase for phrase in (hint, purpose) if phrase is not None)
+    if judged.phrases:
+        phrases = judged.phrases + extra
+        message = render(phrases)
+    else:  # plain text from the child: the added sentences follow it in English
+        phrases = ()
+        message = " ".join(text for text in (judged.message, render(extra)) if text)
     return (
-        CaseResult(message=message, phrases=judged.phrases, details=details, duration_ms=run.ms, **base),
+        CaseResult(message=message, phrases=phrases, details=details, duration_ms=run.ms, **base),
         judged.wrong_values,
     )
 
@@ -305,40 +348,52 @@ def _parameter_names(bundle: Bundle) -> list[str]:
 
 
 def _detect_mistakes(bundle: Bundle, failed: list[tuple[int, Any]]) -> list[tuple[MistakeVariant, list[int]]]:
-    """Name a known mistake when the student's output equals a wrong version's on every failed case."""
+    """Name the known mistakes that explain the failed cases, each with the cases it explains.
+
+    A wrong version explains a failed case when it is wrong there too and the student's output equals
+    its output. Two mistakes at once show as cases that each one explains alone (and cases that
+    neither does, where both meet), so the names are chosen greedily: first the version that explains
+    most of the cases still unexplained, then the next, while one explains a case that is left.
+    Versions that explain exactly the same cases are named together: nothing tells them apart.
+    """
     if not failed or not bundle.mistakes:
         return []
-    found = []
+    candidates = []
     for variant in bundle.mistakes:
-        matched = []
-        for index, got in failed:
-            case = bundle.cases[index]
-            wrong = _variant_output(bundle, variant, index)
-            if wrong is None:
-                break
-            rtol, atol = bundle.tolerance_for(case)
-            if matches(wrong, bundle.expected[index], rtol=rtol, atol=atol) or not matches(
-                got, wrong, rtol=rtol, atol=atol
-            ):
-                break
-            matched.append(index)
-        else:
-            found.append((variant, matched))
-    return found
+        explained = frozenset(index for index, got in failed if _explains(bundle, variant, index, got))
+        if explained:
+            candidates.append((variant, explained))
+    named: list[tuple[MistakeVariant, list[int]]] = []
+    covered: set[int] = set()
+    while True:
+        best = max(candidates, key=lambda candidate: len(candidate[1] - covered), default=None)
+        if best is None or not best[1] - covered:
+            return named
+        named += [(variant, sorted(explained)) for variant, explained in candidates if explained == best[1]]
+        covered |= best[1]
+        candidates = [candidate for candidate in candidates if candidate[1] != best[1]]
 
 
-_VARIANT_OUTPUTS: dict[tuple[str, str, int], Any] = {}
+def _explains(bundle: Bundle, variant: MistakeVariant, index: int, got: Any) -> bool:
+    wrong = _wrong_output(bundle, variant, index)
+    rtol, atol = bundle.tolerance_for(bundle.cases[index])
+    return wrong is not None and matches(got, wrong, rtol=rtol, atol=atol)
 
 
-def _variant_output(bundle: Bundle, variant: MistakeVariant, index: int) -> Any:
+_WRONG_OUTPUTS: dict[tuple[str, str, int], Any] = {}
+
+
+def _wrong_output(bundle: Bundle, variant: MistakeVariant, index: int) -> Any:
+    """The variant's output on a case where it is wrong, else None; the same for every submission."""
     key = (bundle.content_hash, variant.key, index)
-    if key not in _VARIANT_OUTPUTS:
+    if key not in _WRONG_OUTPUTS:
         case = bundle.cases[index]
         try:
             with np.errstate(all="ignore"):
-                _VARIANT_OUTPUTS[key] = normalize_output(
-                    variant.function(*copy_inputs(case.args), **copy_inputs(case.kwargs))
-                )
+                output = normalize_output(variant.function(*copy_inputs(case.args), **copy_inputs(case.kwargs)))
         except Exception:  # a variant that cannot run on this case says nothing about it
-            _VARIANT_OUTPUTS[key] = None
-    return _VARIANT_OUTPUTS[key]
+            output = None
+        rtol, atol = bundle.tolerance_for(case)
+        right_there = output is not None and matches(output, bundle.expected[index], rtol=rtol, atol=atol)
+        _WRONG_OUTPUTS[key] = None if right_there else output
+    return _WRONG_OUTPUTS[key]

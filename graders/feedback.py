@@ -28,6 +28,10 @@ PHRASES: dict[str, str] = {
     "wrong_type": gettext_noop("Expected your output{item} to be {expected}, got {got}"),
     "wrong_sequence": gettext_noop("Expected your output{item} to be a {kind} of {count} items, got {got}"),
     "wrong_length": gettext_noop("Expected your output{item} to have {expected} items, got {got}"),
+    "ragged_output": gettext_noop(
+        "Your output{item} is a {kind} whose items have different lengths or shapes, so NumPy cannot make one "
+        "array of it; expected {expected}"
+    ),
     "complex_values": gettext_noop("Your output{item} has complex numbers; expected real values"),
     "unexpected_nan": gettext_noop(
         "Your output{item} has NaN in {count} of {size} places, first at {index} (expected {expected})"
@@ -45,6 +49,7 @@ PHRASES: dict[str, str] = {
     "a_scalar": gettext_noop("a scalar"),
     "an_array": gettext_noop("an array of shape {shape}"),
     "a_sequence": gettext_noop("a {kind} of {count} items"),
+    "a_sequence_not_numbers": gettext_noop("a {kind} that holds something other than numbers"),
     "an_unreadable_value": gettext_noop("a {description}"),
     # How a case ended.
     "mutated_inputs": gettext_noop(
@@ -70,7 +75,7 @@ PHRASES: dict[str, str] = {
     "hidden_wrong_values": gettext_noop("Wrong values (hidden case: its inputs and expected values are not shown)"),
     "hidden_wrong_shape": gettext_noop("Wrong shape (hidden case: its inputs and expected values are not shown)"),
     "hidden_wrong_type": gettext_noop(
-        "Wrong kind of result, for example a list where an array was expected (hidden case)"
+        "Wrong kind of result, for example None, text or a ragged list where an array was expected (hidden case)"
     ),
     "hidden_non_finite": gettext_noop("NaN or infinity where a finite value was expected (hidden case)"),
     "hidden_mutated": gettext_noop("Your function changed its input arrays or lists (hidden case)"),
@@ -100,11 +105,168 @@ PHRASES: dict[str, str] = {
     "broke_runner": gettext_noop("Your code broke the grader's runner (for example by closing its files)"),
     "ended_process": gettext_noop("Your code ended the process before returning (os._exit or similar)"),
     "exit_code": gettext_noop("Your code ended the process with exit code {code}"),
+    # Code written for NumPy 1 (graders/hints.py): told for visible cases only.
+    "numpy2_removed_name": gettext_noop(
+        "NumPy 2 removed `np.{name}`, which code written for NumPy 1 often uses: write {replacement} instead."
+    ),
+    "numpy2_scalar_conversion": gettext_noop(
+        "NumPy 2 turns only arrays without dimensions (shape ()) into Python numbers: `float(a)` of an array of "
+        "shape (1, 1, 1) fails. Take the element out first, with `a.item()` or an index such as `a[0, 0, 0]`."
+    ),
+    # Known mistakes (graders/engine.py names each one for the failed cases it explains).
+    "mistake_in_cases": gettext_noop("Seen in {cases}."),
+    "other_failures_remain": gettext_noop(
+        "None of the mistakes named here explains these failed cases: {cases}. There is at least one more "
+        "problem to find."
+    ),
+    # What a case checks, when it fails: the bundle names a purpose (Case.purpose), a fixed sentence
+    # with no values in it, so hidden cases may say it too.
+    "case_purpose": gettext_noop("What this case checks: {purpose}."),
+    "purpose_non_contiguous": gettext_noop(
+        "a strided view that is not contiguous in memory: code that reads the raw buffer, or reshapes assuming C "
+        "order, gets it wrong"
+    ),
+    "purpose_read_only": gettext_noop(
+        "read-only inputs: writing into an input (in place, with `out=` or `+=`) raises here, so work on a copy"
+    ),
+    "purpose_fortran_order": gettext_noop(
+        "inputs in Fortran order: strides you compute by hand must come from the array itself"
+    ),
+    "purpose_tiny_values": gettext_noop(
+        "values around 1e-12: a threshold or an epsilon meant for ordinary numbers changes the result"
+    ),
+    "purpose_tiny_gradients": gettext_noop("gradients around 1e-10: an epsilon added to the norm changes the result"),
+    "purpose_large_magnitudes": gettext_noop(
+        "values up to about 1e8: code that clips, rounds or assumes small numbers fails here"
+    ),
+    "purpose_large_integers": gettext_noop(
+        "whole numbers up to 1000: the result is exact, so a cast to a small integer type or a rounding shows"
+    ),
+    "purpose_zeros": gettext_noop(
+        "an all-zero input: the result is exact zeros, with no NaN from a division by a zero norm or sum"
+    ),
+    "purpose_value_at_zero": gettext_noop(
+        "an all-zero input: the value at exactly 0, where code that compares with > or >= may take another branch"
+    ),
+    "purpose_one_zero_array": gettext_noop("an all-zero array among nonzero ones: it stays zero, with no NaN"),
+    "purpose_single_element": gettext_noop(
+        "a single element: code that assumes several elements, or squeezes away a length-1 axis, fails"
+    ),
+    "purpose_batch_of_one": gettext_noop(
+        "a batch of one (N = 1): `squeeze()` or a hard-coded batch size changes the output's shape"
+    ),
+    "purpose_length_one_axis": gettext_noop(
+        "an axis of length 1: `squeeze()` or a hard-coded axis removes it or mixes it up with another"
+    ),
+    "purpose_odd_sizes": gettext_noop(
+        "every size different: a swapped dimension or a missing transpose shows as a wrong shape or an error"
+    ),
+    "purpose_square_sizes": gettext_noop(
+        "equal sizes (square weights): a missing transpose still gives the right shape, only wrong values"
+    ),
+    "purpose_any_shape": gettext_noop(
+        "an array with another number of dimensions (1-D or 4-D): every element counts, whatever the shape"
+    ),
+    "purpose_many_arrays": gettext_noop(
+        "many arrays of different shapes: every array of the list is handled, each with its own shape"
+    ),
+    "purpose_bias_only": gettext_noop(
+        "zero weights or zero inputs: only the bias is left, which checks that it is added once and in the right place"
+    ),
+    "purpose_large_preactivation": gettext_noop(
+        "pre-activations in the hundreds: a sigmoid written as 1 / (1 + exp(-a)) overflows; the result must "
+        "saturate at 0 or 1 without NaN"
+    ),
+    "purpose_saturated_tanh": gettext_noop(
+        "pre-activations in the hundreds: tanh is exactly 1 or -1 there; a tanh built from exp overflows to NaN"
+    ),
+    "purpose_large_cell_state": gettext_noop(
+        "a large cell state (tens): c_t = f * c_prev + i * c_tilde keeps it as it is; code that clips or squashes "
+        "the cell state is caught"
+    ),
+    "purpose_long_sequence": gettext_noop(
+        "a long sequence (dozens of steps): the state is carried through every step, and a slow loop over single "
+        "elements may run out of time"
+    ),
+    "purpose_large_logits": gettext_noop(
+        "scores near 1000: exp overflows unless each row's maximum is subtracted first"
+    ),
+    "purpose_large_negative_scores": gettext_noop(
+        "scores near -1000: exp underflows to 0 and 0/0 is NaN unless each row's maximum is subtracted"
+    ),
+    "purpose_rows_far_apart": gettext_noop(
+        "rows whose scores are about 1000 apart: subtracting one maximum for the whole array underflows the other rows"
+    ),
+    "purpose_equal_scores": gettext_noop("equal scores: every probability is the same, 1/K"),
+    "purpose_square_softmax": gettext_noop(
+        "a square input: normalising along the wrong axis still gives the right shape, only wrong values"
+    ),
+    "purpose_sigmoid_overflow": gettext_noop(
+        "large negative z (hundreds, up to 1e4 in size): 1 / (1 + exp(-z)) overflows there, and the overflow "
+        "warning counts"
+    ),
+    "purpose_all_negative_pool": gettext_noop(
+        "windows whose values are all negative: a running maximum that starts at 0 gives 0"
+    ),
+    "purpose_rectangular_kernel": gettext_noop(
+        "a rectangular kernel or window (height and width differ): code that assumes a square one "
+        "(`f, f = w.shape`) or swaps the two fails"
+    ),
+    "purpose_thin_kernel": gettext_noop(
+        "a kernel one column wide: code that assumes a square kernel (`f, f = w.shape`) gets the output size wrong"
+    ),
+    "purpose_large_stride": gettext_noop(
+        "a stride larger than the kernel or window: some input positions are skipped entirely"
+    ),
+    "purpose_kernel_covers_input": gettext_noop("a kernel or window as large as the input: the output is 1x1 in space"),
+    "purpose_one_by_one_kernel": gettext_noop(
+        "a 1x1 kernel: the output keeps the input's size, and flipping the kernel changes nothing"
+    ),
+    "purpose_symmetric_kernel_stride": gettext_noop(
+        "a kernel that stays the same when flipped, with a stride of 2: checks the stride and the output size on "
+        "their own"
+    ),
+    "purpose_rounded_size": gettext_noop(
+        "(H - pool_height) / stride leaves remainders above and below one half: the output size uses the floor, "
+        "not round() or a ceiling"
+    ),
+    "purpose_exactly_at_max_norm": gettext_noop(
+        "a norm exactly equal to max_norm: it is not above the limit, so nothing changes"
+    ),
+    "purpose_dominant_array": gettext_noop(
+        "one array dominates the global norm: every array is scaled by the same factor"
+    ),
+    "purpose_negative_outliers": gettext_noop(
+        "values far below -clip_value: the lower bound applies as well as the upper one"
+    ),
+    "purpose_sparse": gettext_noop("many exact zeros: sign(0) is 0, so their gradient is 0"),
+    "purpose_large_lam": gettext_noop("a large lam: the factor 2 * lam of the gradient shows clearly"),
+    "purpose_wide_layer": gettext_noop(
+        "a wide layer (dozens of units or features): every weight counts, not only the first few"
+    ),
+    "purpose_nand_gate": gettext_noop("the NAND neuron: negative weights and a positive bias"),
+    "purpose_keyword_argument": gettext_noop(
+        "an argument passed by keyword: the parameter names must be the ones of the signature"
+    ),
     # Loading the student's file (sent by the sandbox runner: untrusted).
     "syntax_error_at": gettext_noop("SyntaxError at line {line}: {detail}"),
     "syntax_error": gettext_noop("SyntaxError: {detail}"),
     "cannot_compile": gettext_noop("Your file cannot be compiled: {detail}"),
-    "forbidden_import": gettext_noop("Import of `{module}` is not allowed: use numpy and math only"),
+    "forbidden_import": gettext_noop(
+        "Import of `{module}` is not allowed. A submission is one file and may import {allowed}; define any "
+        "other helper in the file itself."
+    ),
+    "forbidden_import_unsafe": gettext_noop(
+        "Import of `{module}` is refused for safety: it reaches outside the computation (files, processes, the "
+        "network, raw memory or the interpreter the grader runs in). A submission may import {allowed}."
+    ),
+    # Keep in step with ALLOWED_IMPORTS and UNSAFE_IMPORTS in graders/sandbox/inside/runner.py.
+    "allowed_imports": gettext_noop(
+        "`numpy` with its submodules (except `numpy.ctypeslib`, `numpy.f2py` and `numpy.testing.extbuild`), "
+        "`math`, `cmath`, `random`, `copy`, `functools`, `itertools`, `collections`, `operator`, `numbers`, "
+        "`typing`, `dataclasses`, `enum`, `abc`, `heapq` and `bisect`, and the headers course code carries: "
+        "`from builtins import ...` and `from __future__ import ...`"
+    ),
     "memory_error_loading": gettext_noop("MemoryError while loading your file"),
     "raised_while_loading": gettext_noop("Your file raised while loading: {error}"),
     "exception_at": gettext_noop("{error} (at {where})"),
@@ -120,6 +282,8 @@ UNTRUSTED_CODES = frozenset(
         "syntax_error",
         "cannot_compile",
         "forbidden_import",
+        "forbidden_import_unsafe",
+        "allowed_imports",
         "memory_error_loading",
         "raised_while_loading",
         "exception_at",
@@ -128,10 +292,13 @@ UNTRUSTED_CODES = frozenset(
         "not_a_function",
     }
 )
+# What a case may say it checks (Case.purpose): fixed sentences, chosen by the bundle's author.
+PURPOSE_CODES = frozenset(code for code in PHRASES if code.startswith("purpose_"))
 # Sentences the trusted side builds from its own observations, with no data from the child: the
 # only things a hidden case may say (nested inside each other too).
-HIDDEN_CASE_CODES = frozenset(
+HIDDEN_CASE_CODES = PURPOSE_CODES | frozenset(
     {
+        "case_purpose",
         "hidden_wrong_values",
         "hidden_wrong_shape",
         "hidden_wrong_type",

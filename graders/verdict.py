@@ -69,6 +69,7 @@ class Mistake:
     key: str
     message: str
     message_zh: str = ""
+    cases: tuple[str, ...] = ()  # the failed cases this mistake explains (stored verdicts may lack them)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class Verdict:
     elapsed_ms: float = 0.0
     tolerance: dict[str, float] = field(default_factory=dict)
     phrases: tuple[Phrase, ...] = ()
+    # Failed cases that none of ``mistakes`` explains: another problem (set only when one is named).
+    unexplained: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
@@ -117,7 +120,10 @@ class Verdict:
             for case in data.get("cases", ())
         )
         fields["elapsed_ms"] = _number(data.get("elapsed_ms", 0.0))
-        fields["mistakes"] = tuple(Mistake(**m) for m in data.get("mistakes", ()))
+        fields["mistakes"] = tuple(
+            Mistake(**{**m, "cases": tuple(m.get("cases", ()))}) for m in data.get("mistakes", ())
+        )
+        fields["unexplained"] = tuple(data.get("unexplained", ()))
         fields["phrases"] = _phrases(data.get("phrases", ()))
         return cls(**fields)
 

@@ -1,10 +1,23 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _with_norm(array: np.ndarray, norm: float) -> np.ndarray:
     return array * (norm / np.sqrt(np.sum(array * array)))
+
+
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "all_zero": "purpose_zeros",
+    "exactly_at_max_norm": "purpose_exactly_at_max_norm",
+    "dominant_layer": "purpose_dominant_array",
+    "one_zero_array": "purpose_one_zero_array",
+    "large_magnitudes": "purpose_large_magnitudes",
+    "tiny_values": "purpose_tiny_gradients",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only_below": "purpose_read_only",
+}
 
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
@@ -14,7 +27,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     strided = (rng.standard_normal((3, 8)) * 2.0)[:, ::2]
     readonly = rng.standard_normal((2, 3)) * 3.0
     readonly.flags.writeable = False
-    return [
+    cases = [
         Case(
             "single_array",
             ([np.array([3.0, -4.0])], 1.0),
@@ -69,3 +82,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case("non_contiguous", ([strided, rng.standard_normal(4)], 0.5), hidden=True),
         Case("read_only_below", ([readonly, rng.standard_normal((1, 2, 2, 2))], 20.0), hidden=True),
     ]
+    return with_purposes(cases, PURPOSES)

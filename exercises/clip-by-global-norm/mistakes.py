@@ -39,12 +39,28 @@ def _inverted_ratio(grads, max_norm):
     return [g * scale for g in grads], norm
 
 
+def _epsilon_in_norm(grads, max_norm):
+    # PyTorch's clip_grad_norm_: max_norm / (total_norm + 1e-6), capped at 1
+    norm = _global(grads)
+    scale = min(max_norm / (norm + 1e-6), 1.0)
+    return [g * scale for g in grads], norm
+
+
 def _norm_after_clipping(grads, max_norm):
     norm = _global(grads)
     return [g * (max_norm / max(norm, max_norm)) for g in grads], min(norm, max_norm)
 
 
 MISTAKES = [
+    MistakeVariant(
+        "epsilon_in_norm",
+        "You divided by global_norm + epsilon (as PyTorch's clip_grad_norm_ does with 1e-6): for gradients whose "
+        "global norm is about the size of epsilon or smaller, that changes the result completely. The contract "
+        "has no epsilon: the factor is max_norm / max(global_norm, max_norm).",
+        "你除以的是 global_norm + epsilon（PyTorch 的 clip_grad_norm_ 用的是 1e-6）：当全局范数与 epsilon 相当或更小时，"
+        "结果会完全不同。本题没有 epsilon：缩放因子是 max_norm / max(global_norm, max_norm)。",
+        _epsilon_in_norm,
+    ),
     MistakeVariant(
         "per_tensor_clipping",
         "You clipped each array by its own norm. Global-norm clipping uses one norm for all arrays together, "

@@ -1,17 +1,32 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _with_norm(array: np.ndarray, norm: float) -> np.ndarray:
     return array * (norm / np.sqrt(np.sum(array * array)))
 
 
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "exactly_at_max_norm": "purpose_exactly_at_max_norm",
+    "all_zero": "purpose_zeros",
+    "conv_kernel_4d": "purpose_any_shape",
+    "bias_1d": "purpose_any_shape",
+    "large_magnitudes": "purpose_large_magnitudes",
+    "tiny_values": "purpose_tiny_gradients",
+    "single_element": "purpose_single_element",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+    "fortran_order_below": "purpose_fortran_order",
+}
+
+
 def make_cases(rng: np.random.Generator) -> list[Case]:
     strided = (rng.standard_normal((4, 6)) * 2.0)[:, ::2]
     readonly = rng.standard_normal((3, 3)) * 4.0
     readonly.flags.writeable = False
-    return [
+    cases = [
         Case(
             "vector_default_max_norm",
             (np.array([3.0, -4.0]),),
@@ -52,3 +67,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case("read_only", (readonly, 1.5), hidden=True),
         Case("fortran_order_below", (np.asfortranarray(_with_norm(rng.standard_normal((3, 4, 2)), 0.9)),), hidden=True),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -32,11 +32,25 @@ def _per_row_norm(grad, max_norm=1.0):
     return grad * (max_norm / np.maximum(norms, max_norm))
 
 
+def _epsilon_in_norm(grad, max_norm=1.0):
+    # PyTorch's clip_grad_norm_: max_norm / (norm + 1e-6), capped at 1
+    return grad * min(max_norm / (_l2(grad) + 1e-6), 1.0)
+
+
 def _clipped_elementwise(grad, max_norm=1.0):
     return np.clip(grad, -max_norm, max_norm)
 
 
 MISTAKES = [
+    MistakeVariant(
+        "epsilon_in_norm",
+        "You divided by norm + epsilon (as PyTorch's clip_grad_norm_ does with 1e-6): for gradients whose norm is "
+        "about the size of epsilon or smaller, that changes the result completely. The contract has no epsilon: "
+        "scale by max_norm / norm when norm > max_norm (an all-zero gradient never reaches that division).",
+        "你除以的是 norm + epsilon（PyTorch 的 clip_grad_norm_ 用的是 1e-6）：当梯度的范数与 epsilon 相当或更小时，"
+        "结果会完全不同。本题没有 epsilon：当 norm > max_norm 时乘以 max_norm / norm（全零梯度根本不会走到这个除法）。",
+        _epsilon_in_norm,
+    ),
     MistakeVariant(
         "always_scale",
         "A gradient whose norm was already at most max_norm was rescaled (small gradients grew to norm max_norm). "

@@ -1,6 +1,19 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
+
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "clip_value_keyword": "purpose_keyword_argument",
+    "negative_outliers": "purpose_negative_outliers",
+    "zeros": "purpose_zeros",
+    "large_magnitudes": "purpose_large_magnitudes",
+    "tiny_values": "purpose_tiny_values",
+    "single_element": "purpose_single_element",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+    "many_layers": "purpose_many_arrays",
+}
 
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
@@ -10,7 +23,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     strided = (rng.standard_normal((4, 8)) * 3.0)[:, ::2]
     readonly = rng.standard_normal((3, 5)) * 3.0
     readonly.flags.writeable = False
-    return [
+    cases = [
         Case(
             "single_vector_default",
             ([np.array([-2.0, -0.5, -0.1, 0.0, 0.3, 0.5, 1.7])],),
@@ -63,3 +76,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             hidden=True,
         ),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _layer(rng, n, c, h, w, f, hh, ww):
@@ -15,6 +15,22 @@ def _exact(case: Case) -> Case:
     for size, kernel in ((x.shape[2], w.shape[2]), (x.shape[3], w.shape[3])):
         assert (size + 2 * pad - kernel) % stride == 0, f"{case.name}: the stride does not divide evenly"
     return case
+
+
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "batch_of_one_1x1": "purpose_one_by_one_kernel",
+    "rect_stride2_pad1": "purpose_rectangular_kernel",
+    "stride3": "purpose_large_stride",
+    "many_filters_one_channel": "purpose_length_one_axis",
+    "zeros_input": "purpose_bias_only",
+    "kernel_covers_input": "purpose_kernel_covers_input",
+    "large_integers": "purpose_large_integers",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+    "fortran_order": "purpose_fortran_order",
+    "column_kernel": "purpose_thin_kernel",
+}
 
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
@@ -77,5 +93,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             {"stride": 3},
             hidden=True,
         ),
+        # Code that assumes a square kernel gets the output size wrong here, instead of failing to broadcast.
+        Case("column_kernel", _layer(rng, 2, 2, 5, 4, 2, 3, 1), {"pad": 1}, hidden=True),
     ]
-    return [_exact(case) for case in cases]
+    return with_purposes([_exact(case) for case in cases], PURPOSES)

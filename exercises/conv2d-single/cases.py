@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 SEED_IMAGE = np.array(
     [
@@ -13,6 +13,28 @@ SEED_IMAGE = np.array(
 EDGE_KERNEL = np.array([[1.0, 0.0, -1.0], [1.0, 0.0, -1.0], [1.0, 0.0, -1.0]])
 
 
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "rect_kernel_stride3_pad1": "purpose_rectangular_kernel",
+    "odd_sizes_stride2_pad2": "purpose_rectangular_kernel",
+    "stride_exceeds_kernel": "purpose_large_stride",
+    "one_by_one_kernel": "purpose_one_by_one_kernel",
+    "kernel_equals_image": "purpose_kernel_covers_input",
+    "zeros_image_pad1": "purpose_zeros",
+    "large_values": "purpose_large_integers",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+    "fortran_order": "purpose_fortran_order",
+    "column_kernel": "purpose_thin_kernel",
+    "symmetric_kernel_stride2": "purpose_symmetric_kernel_stride",
+}
+
+
+def _symmetric(kernel: np.ndarray) -> np.ndarray:
+    """The kernel made equal to itself turned by 180 degrees, so that kernel[::-1, ::-1] is kernel."""
+    return (kernel + kernel[::-1, ::-1]) / 2.0
+
+
 def make_cases(rng: np.random.Generator) -> list[Case]:
     def normal(*shape: int) -> np.ndarray:
         return rng.standard_normal(shape)
@@ -20,7 +42,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     readonly_image, readonly_kernel = normal(6, 5), normal(3, 3)
     readonly_image.flags.writeable = False
     readonly_kernel.flags.writeable = False
-    return [
+    cases = [
         Case(
             "seed_example",
             (SEED_IMAGE.copy(), EDGE_KERNEL.copy()),
@@ -62,4 +84,9 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case("non_contiguous", (normal(6, 14)[:, ::2], normal(3, 3)), hidden=True),
         Case("read_only", (readonly_image, readonly_kernel), {"pad": 1}, hidden=True),
         Case("fortran_order", (np.asfortranarray(normal(7, 5)), np.asfortranarray(normal(3, 2)), 2, 1), hidden=True),
+        # Code that assumes a square kernel gets the output size wrong here, instead of failing to broadcast.
+        Case("column_kernel", (normal(6, 5), normal(3, 1)), {"pad": 1}, hidden=True),
+        # Flipping this kernel changes nothing, so a stride mistake shows here even next to a flipped kernel.
+        Case("symmetric_kernel_stride2", (normal(9, 8), _symmetric(normal(3, 3))), {"stride": 2}, hidden=True),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -1,10 +1,24 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _with_zeros(array: np.ndarray, rng: np.random.Generator, share: float) -> np.ndarray:
     return np.where(rng.random(array.shape) < share, 0.0, array)
+
+
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "exact_zeros": "purpose_sparse",
+    "all_zero": "purpose_zeros",
+    "sparse_conv_kernel": "purpose_sparse",
+    "large_magnitudes": "purpose_large_magnitudes",
+    "tiny_values": "purpose_tiny_values",
+    "single_element": "purpose_single_element",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+    "many_layers": "purpose_many_arrays",
+}
 
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
@@ -14,7 +28,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     strided = _with_zeros(rng.standard_normal((3, 8)), rng, 0.3)[:, ::2]
     readonly = _with_zeros(rng.standard_normal((3, 3)), rng, 0.3)
     readonly.flags.writeable = False
-    return [
+    cases = [
         Case(
             "single_vector",
             ([np.array([-2.0, 0.0, 0.5, 3.0])], 0.1),
@@ -63,3 +77,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             hidden=True,
         ),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -1,6 +1,19 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
+
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "all_zero": "purpose_zeros",
+    "conv_kernel_4d": "purpose_any_shape",
+    "large_magnitudes": "purpose_large_magnitudes",
+    "tiny_values": "purpose_tiny_values",
+    "single_element": "purpose_single_element",
+    "large_lam": "purpose_large_lam",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+    "many_layers": "purpose_many_arrays",
+}
 
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
@@ -10,7 +23,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     strided = rng.standard_normal((3, 8))[:, ::2]
     readonly = rng.standard_normal((3, 3)) * 2.0
     readonly.flags.writeable = False
-    return [
+    cases = [
         Case(
             "single_vector",
             ([np.array([1.0, -2.0, 0.0, 3.0])], 0.01),
@@ -60,3 +73,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             hidden=True,
         ),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _case(rng, name, N, H, D, *, zero_state=False, scale=0.5, hidden=False, description="", description_zh=""):
@@ -42,8 +42,22 @@ def _read_only(rng):
     return case
 
 
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "square_dims": "purpose_square_sizes",
+    "odd_sizes": "purpose_odd_sizes",
+    "square_batch1": "purpose_square_sizes",
+    "D1_input": "purpose_length_one_axis",
+    "H1_hidden": "purpose_length_one_axis",
+    "large_preactivation": "purpose_large_preactivation",
+    "zero_inputs": "purpose_bias_only",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
 def make_cases(rng: np.random.Generator) -> list[Case]:
-    return [
+    cases = [
         _case(
             rng,
             "small_example",
@@ -90,3 +104,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         _non_contiguous(rng),
         _read_only(rng),
     ]
+    return with_purposes(cases, PURPOSES)

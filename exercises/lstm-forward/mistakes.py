@@ -36,6 +36,11 @@ def _cell_not_carried(xs, h0, c0, *weights):
     return _run(xs, h0, c0, *weights, carry_c=False)
 
 
+def _ignores_c0(xs, h0, c0, *weights):
+    # CS231n's lstm_forward and deeplearning.ai's start the cell state from zeros: c0 is not a parameter there
+    return _run(xs, h0, np.zeros_like(c0), *weights)
+
+
 def _states_shifted(xs, h0, c0, *weights):
     return _run(xs, h0, c0, *weights, shift=True)
 
@@ -69,6 +74,14 @@ MISTAKES = [
         "你传递了隐藏状态，却没有传递细胞状态：每一步都把 c0 当作 c_{t-1}。细胞状态是 LSTM 的长期记忆；"
         "请更新 c = f * c + i * c_tilde，并把它传给下一步。",
         _cell_not_carried,
+    ),
+    MistakeVariant(
+        "ignores_c0",
+        "Your cell state started from zeros instead of the given c0 (CS231n and deeplearning.ai set c = 0 because "
+        "their lstm_forward has no c0 parameter). Here c0 is an argument: start the loop from c = c0.",
+        "你的细胞状态从全零开始，而不是从给定的 c0 开始（CS231n 和 deeplearning.ai 的 lstm_forward 没有 c0 参数，所以令 c = 0）。"
+        "这里 c0 是一个参数：请从 c = c0 开始循环。",
+        _ignores_c0,
     ),
     MistakeVariant(
         "states_shifted",

@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _params(rng, H, D, scale=0.5):
@@ -68,8 +68,22 @@ def _read_only(rng):
     return case
 
 
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "square_dims": "purpose_square_sizes",
+    "biases_only": "purpose_bias_only",
+    "odd_sizes": "purpose_odd_sizes",
+    "H1_hidden": "purpose_length_one_axis",
+    "square_batch1": "purpose_square_sizes",
+    "large_preactivation": "purpose_large_preactivation",
+    "large_cell_state": "purpose_large_cell_state",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
 def make_cases(rng: np.random.Generator) -> list[Case]:
-    return [
+    cases = [
         _case(
             rng,
             "small_example",
@@ -118,3 +132,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         _non_contiguous(rng),
         _read_only(rng),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 WORKED = np.array(
     [
@@ -16,13 +16,29 @@ WORKED = np.array(
 )
 
 
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "zeros": "purpose_value_at_zero",
+    "rect_pool": "purpose_rectangular_kernel",
+    "batch_of_one": "purpose_batch_of_one",
+    "stride_exceeds_pool": "purpose_large_stride",
+    "global_pool": "purpose_kernel_covers_input",
+    "all_negative": "purpose_all_negative_pool",
+    "large_magnitudes": "purpose_large_magnitudes",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+    "fortran_order": "purpose_fortran_order",
+    "remainder_rounding": "purpose_rounded_size",
+}
+
+
 def make_cases(rng: np.random.Generator) -> list[Case]:
     def normal(*shape: int) -> np.ndarray:
         return rng.standard_normal(shape)
 
     readonly = normal(2, 2, 6, 6)
     readonly.flags.writeable = False
-    return [
+    cases = [
         Case(
             "worked_example",
             (WORKED.copy(), 2, 2, 2),
@@ -62,4 +78,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case("non_contiguous", (normal(2, 2, 5, 12)[..., ::2], 3, 2, 2), hidden=True),
         Case("read_only", (readonly, 3, 3, 1), hidden=True),
         Case("fortran_order", (np.asfortranarray(normal(2, 3, 7, 5)), 2, 2, 2), hidden=True),
+        # (7 - 2) / 3 rounds up and (6 - 2) / 3 rounds down: the floor, round() and a ceiling all differ.
+        Case("remainder_rounding", (normal(2, 2, 7, 6), 2, 2, 3), hidden=True),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 TRUTH_TABLE = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
@@ -13,6 +13,19 @@ def _net(rng: np.random.Generator, n: int, d: int, h: int, k: int, scale: float 
         rng.standard_normal((h, k)) * scale,
         rng.standard_normal(k) * scale,
     )
+
+
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "single_output": "purpose_length_one_axis",
+    "wide_hidden": "purpose_wide_layer",
+    "square_layers": "purpose_square_sizes",
+    "zero_input": "purpose_bias_only",
+    "large_weights": "purpose_large_preactivation",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+    "fortran_order": "purpose_fortran_order",
+}
 
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
@@ -34,7 +47,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     fortran = list(_net(rng, 4, 3, 5, 3))
     fortran[1] = np.asfortranarray(fortran[1])
     fortran[3] = np.asfortranarray(fortran[3])
-    return [
+    cases = [
         Case(
             "xnor_network",
             xnor,
@@ -58,3 +71,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case("read_only", readonly, hidden=True),
         Case("fortran_order", tuple(fortran), hidden=True),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -1,8 +1,23 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 TRUTH_TABLE = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+
+
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "batch_of_one": "purpose_batch_of_one",
+    "single_feature": "purpose_length_one_axis",
+    "nand_gate": "purpose_nand_gate",
+    "zero_weights": "purpose_bias_only",
+    "zero_bias": "purpose_keyword_argument",
+    "large_logits": "purpose_large_preactivation",
+    "wide_features": "purpose_wide_layer",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+    "fortran_order": "purpose_fortran_order",
+}
 
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
@@ -11,7 +26,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     readonly_w = rng.standard_normal(3)
     readonly_x.flags.writeable = False
     readonly_w.flags.writeable = False
-    return [
+    cases = [
         Case(
             "and_gate",
             (TRUTH_TABLE.copy(), np.array([20.0, 20.0]), -30.0),
@@ -46,3 +61,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             hidden=True,
         ),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -1,13 +1,23 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
+
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "zeros": "purpose_value_at_zero",
+    "single_element": "purpose_single_element",
+    "large_magnitudes": "purpose_large_magnitudes",
+    "tiny_values": "purpose_tiny_values",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
 
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
     strided = rng.standard_normal((4, 6))[:, ::2]
     readonly = rng.standard_normal((3, 3))
     readonly.flags.writeable = False
-    return [
+    cases = [
         Case(
             "vector",
             (np.array([-2.0, -0.5, 0.0, 0.5, 3.5]),),
@@ -34,3 +44,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case("non_contiguous", (strided,), hidden=True),
         Case("read_only", (readonly,), hidden=True),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -15,6 +15,10 @@ def _leaky(x):
     return np.where(x > 0, x, 0.01 * x)
 
 
+def _derivative_instead(x):
+    return (x > 0).astype(float)
+
+
 MISTAKES = [
     MistakeVariant(
         "absolute_value",
@@ -33,5 +37,12 @@ MISTAKES = [
         "Negative inputs were scaled, not zeroed: that is Leaky ReLU; plain ReLU returns exactly 0 for them.",
         "负数输入被按比例缩小而不是置零：那是 Leaky ReLU；标准 ReLU 对负数返回 0。",
         _leaky,
+    ),
+    MistakeVariant(
+        "derivative_instead",
+        "Your outputs are only 0 or 1: that is the derivative of ReLU (the mask x > 0, used in the backward pass). "
+        "The forward pass returns the values themselves, max(0, x).",
+        "你的输出只有 0 或 1：那是 ReLU 的导数（即反向传播中用的掩码 x > 0）。前向计算要返回数值本身，即 max(0, x)。",
+        _derivative_instead,
     ),
 ]

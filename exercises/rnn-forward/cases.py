@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _state(rng, N, H):
@@ -24,7 +24,7 @@ def _saturated(rng):
     return Case(case.name, (xs, s0, 100.0 * U, 100.0 * W, V), hidden=True)
 
 
-def _large_logits(rng):
+def _large_logits(rng, name="large_logits", zero_state=False):
     # Sequence 0 has large positive inputs, so its state saturates near +1 at every step and V's
     # first row (summing to about 1000) gives a score near 1000: exp overflows unless the row
     # maximum is subtracted. Sequence 1 stays at s = 0, so its scores are all 0.
@@ -32,13 +32,13 @@ def _large_logits(rng):
     xs = rng.standard_normal((T, N, D))
     xs[:, 0] = 30.0
     xs[:, 1] = 0.0
-    s0 = _state(rng, N, H)
+    s0 = np.zeros((N, H)) if zero_state else _state(rng, N, H)
     s0[1] = 0.0
     U = np.abs(0.5 * rng.standard_normal((H, D))) + 0.1
     W = 0.5 * rng.standard_normal((H, H))
     V = 100.0 * rng.standard_normal((K, H))
     V[0] = 200.0 + 20.0 * rng.standard_normal(H)
-    return Case("large_logits", (xs, s0, U, W, V), hidden=True)
+    return Case(name, (xs, s0, U, W, V), hidden=True)
 
 
 def _non_contiguous(rng):
@@ -58,8 +58,21 @@ def _read_only(rng):
     return case
 
 
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "square_dims": "purpose_square_sizes",
+    "odd_sizes": "purpose_odd_sizes",
+    "long_sequence": "purpose_long_sequence",
+    "saturated_states": "purpose_saturated_tanh",
+    "large_logits": "purpose_large_logits",
+    "large_logits_zero_state": "purpose_large_logits",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
 def make_cases(rng: np.random.Generator) -> list[Case]:
-    return [
+    cases = [
         _case(
             rng,
             "small_sequence",
@@ -113,4 +126,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         _large_logits(rng),
         _non_contiguous(rng),
         _read_only(rng),
+        # s0 = 0: an unstable softmax shows here on its own, even in code that also ignores s0.
+        _large_logits(rng, "large_logits_zero_state", zero_state=True),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -46,6 +46,20 @@ def _softmax_over_batch(xs, s0, U, W, V):
     return S, _softmax(S @ V.T, axis=1)
 
 
+def _softmax_whole_batch(xs, s0, U, W, V):
+    # a softmax written for one vector of scores, applied to each step's whole (N, K) batch
+    S = _states(xs, s0, U, W)
+    logits = S @ V.T
+    e = np.exp(logits - np.max(logits, axis=(1, 2), keepdims=True))
+    return S, e / np.sum(e, axis=(1, 2), keepdims=True)
+
+
+def _softmax_over_time(xs, s0, U, W, V):
+    # softmax(S @ V.T) with a softmax that normalises axis 0: of the (T, N, K) scores, that is time
+    S = _states(xs, s0, U, W)
+    return S, _softmax(S @ V.T, axis=0)
+
+
 def _softmax_overflow(xs, s0, U, W, V):
     S = _states(xs, s0, U, W)
     e = np.exp(S @ V.T)
@@ -90,6 +104,23 @@ MISTAKES = [
         "你的 softmax 沿第 1 轴归一化，而这在 (T, N, K) 的分数里是批次轴（是不是沿用了二维版本里写死的 axis=1？）。"
         "应当对每个序列、每个时间步的 K 个输出归一化：axis=-1，keepdims=True。",
         _softmax_over_batch,
+    ),
+    MistakeVariant(
+        "softmax_whole_batch",
+        "At each step your O[t] sums to 1 over the whole batch instead of in each row: the softmax divided by the "
+        "sum of all N x K scores (a softmax written for one vector). Sum over the last axis only: "
+        "np.sum(e, axis=-1, keepdims=True).",
+        "每一步的 O[t] 都是整批数据加起来为 1，而不是每一行为 1：softmax 除以了全部 N x K 个分数之和（这是为单个向量写的 softmax）。"
+        "只沿最后一个轴求和：np.sum(e, axis=-1, keepdims=True)。",
+        _softmax_whole_batch,
+    ),
+    MistakeVariant(
+        "softmax_over_time",
+        "Your softmax normalised axis 0 of the (T, N, K) scores, which is time: each score is divided by the sum "
+        "over the T steps. Normalise over the K outputs of each step and sequence: axis=-1 with keepdims=True.",
+        "你的 softmax 沿 (T, N, K) 分数的第 0 轴归一化，而这是时间轴：每个分数都除以了 T 个时间步上的和。"
+        "应当对每个时间步、每个序列的 K 个输出归一化：axis=-1，keepdims=True。",
+        _softmax_over_time,
     ),
     MistakeVariant(
         "softmax_overflow",

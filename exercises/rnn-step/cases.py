@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _weights(rng, D, H, K, scale=0.5):
@@ -22,7 +22,7 @@ def _case(rng, name, N, D, H, K, *, zero_state=False, hidden=False, description=
     return Case(name, (x_t, s_prev, U, W, V), hidden=hidden, description=description, description_zh=description_zh)
 
 
-def _large_logits(rng):
+def _large_logits(rng, name="large_logits", zero_state=False):
     # Row 0 saturates s_t at about +1 and V's first row sums to about 1000, so a logit near 1000
     # overflows a softmax that does not subtract the row maximum. Row 1 has x_t = 0 and s_prev = 0,
     # so its logits are all 0: subtracting the maximum of the whole array instead of the row's
@@ -31,13 +31,13 @@ def _large_logits(rng):
     x_t = rng.standard_normal((N, D))
     x_t[0] = 30.0
     x_t[1] = 0.0
-    s_prev = _state(rng, N, H)
+    s_prev = np.zeros((N, H)) if zero_state else _state(rng, N, H)
     s_prev[1] = 0.0
     U = np.abs(0.5 * rng.standard_normal((H, D))) + 0.1
     W = 0.5 * rng.standard_normal((H, H))
     V = 100.0 * rng.standard_normal((K, H))
     V[0] = 200.0 + 20.0 * rng.standard_normal(H)
-    return Case("large_logits", (x_t, s_prev, U, W, V), hidden=True)
+    return Case(name, (x_t, s_prev, U, W, V), hidden=True)
 
 
 def _saturated(rng):
@@ -66,8 +66,22 @@ def _read_only(rng):
     return case
 
 
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "square_dims": "purpose_square_sizes",
+    "odd_sizes": "purpose_odd_sizes",
+    "square_batch1": "purpose_square_sizes",
+    "single_output": "purpose_length_one_axis",
+    "saturated_state": "purpose_saturated_tanh",
+    "large_logits": "purpose_large_logits",
+    "large_logits_zero_state": "purpose_large_logits",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
 def make_cases(rng: np.random.Generator) -> list[Case]:
-    return [
+    cases = [
         _case(
             rng,
             "small_example",
@@ -116,4 +130,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         _large_logits(rng),
         _non_contiguous(rng),
         _read_only(rng),
+        # s_prev = 0: an unstable softmax shows here on its own, even in code that also drops s_prev.
+        _large_logits(rng, "large_logits_zero_state", zero_state=True),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -49,6 +49,14 @@ def _softmax_over_batch(x_t, s_prev, U, W, V):
     return s_t, _softmax(s_t @ V.T, axis=0)
 
 
+def _softmax_whole_batch(x_t, s_prev, U, W, V):
+    # a softmax written for one vector of scores, applied to the whole (N, K) batch
+    s_t = np.tanh(x_t @ U.T + s_prev @ W.T)
+    logits = s_t @ V.T
+    e = np.exp(logits - np.max(logits))
+    return s_t, e / np.sum(e)
+
+
 def _softmax_without_max(x_t, s_prev, U, W, V):
     s_t = np.tanh(x_t @ U.T + s_prev @ W.T)
     e = np.exp(s_t @ V.T)
@@ -107,6 +115,14 @@ MISTAKES = [
         "over the K outputs instead: axis=-1 with keepdims=True.",
         "你的 softmax 沿第 0 轴（批次）归一化，结果是每一列和为 1。应当对每一行在 K 个输出上归一化：axis=-1，keepdims=True。",
         _softmax_over_batch,
+    ),
+    MistakeVariant(
+        "softmax_whole_batch",
+        "Your o_t sums to 1 over the whole batch instead of in each row: the softmax divided by the sum of all N x K "
+        "scores (a softmax written for one vector). Sum over the last axis only: np.sum(e, axis=-1, keepdims=True).",
+        "你的 o_t 是整批数据加起来为 1，而不是每一行为 1：softmax 除以了全部 N x K 个分数之和（这是为单个向量写的 softmax）。"
+        "只沿最后一个轴求和：np.sum(e, axis=-1, keepdims=True)。",
+        _softmax_whole_batch,
     ),
     MistakeVariant(
         "softmax_overflow",

@@ -1,6 +1,20 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
+
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "zeros": "purpose_value_at_zero",
+    "saturation": "purpose_sigmoid_overflow",
+    "extremes_1e4": "purpose_sigmoid_overflow",
+    "large_random": "purpose_sigmoid_overflow",
+    "single_element": "purpose_single_element",
+    "tiny_values": "purpose_tiny_values",
+    "all_negative": "purpose_sigmoid_overflow",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+    "fortran_order": "purpose_fortran_order",
+}
 
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
@@ -8,7 +22,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     readonly = rng.uniform(-20.0, 20.0, size=(3, 5))
     readonly.flags.writeable = False
     fortran = np.asfortranarray(rng.standard_normal((5, 3)) * 30.0)
-    return [
+    cases = [
         Case(
             "vector",
             (np.array([-2.0, -1.0, 0.0, 1.0, 2.0]),),
@@ -43,3 +57,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case("read_only", (readonly,), hidden=True),
         Case("fortran_order", (fortran,), hidden=True),
     ]
+    return with_purposes(cases, PURPOSES)

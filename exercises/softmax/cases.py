@@ -1,6 +1,20 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
+
+# What each case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "large_inputs": "purpose_large_logits",
+    "equal_scores": "purpose_equal_scores",
+    "single_class": "purpose_length_one_axis",
+    "batch_of_one": "purpose_batch_of_one",
+    "square": "purpose_square_softmax",
+    "large_negative": "purpose_large_negative_scores",
+    "rows_far_apart": "purpose_rows_far_apart",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+    "fortran_order": "purpose_fortran_order",
+}
 
 
 def make_cases(rng: np.random.Generator) -> list[Case]:
@@ -9,7 +23,7 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     readonly.flags.writeable = False
     fortran = np.asfortranarray(rng.standard_normal((5, 3)))
     spread = np.stack([rng.uniform(-5.0, 5.0, size=4) + shift for shift in (1000.0, 0.0, -1000.0)])
-    return [
+    cases = [
         Case(
             "vector",
             (np.array([1.0, 2.0, 3.0]),),
@@ -44,3 +58,4 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case("read_only", (readonly,), hidden=True),
         Case("fortran_order", (fortran,), hidden=True),
     ]
+    return with_purposes(cases, PURPOSES)

@@ -36,6 +36,18 @@ def _global_max(z):
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
+def _whole_array(z):
+    # the 1-D softmax, exp(z - max) / sum(exp(z - max)), applied to a whole batch at once
+    e = np.exp(z - np.max(z))
+    return e / np.sum(e)
+
+
+def _axis_1(z):
+    # written for (N, K) batches: axis=1 is the last axis only when z has two dimensions
+    e = np.exp(z - np.max(z, axis=1, keepdims=True))
+    return e / np.sum(e, axis=1, keepdims=True)
+
+
 def _log_softmax(z):
     m = np.max(z, axis=-1, keepdims=True)
     return z - m - np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True))
@@ -88,6 +100,24 @@ MISTAKES = [
         "你减去的是整个数组的最大值，而不是每一行自己的最大值：若某一行的分数远低于全局最大值，"
         "就会下溢成 0/0 = NaN。请使用 np.max(z, axis=-1, keepdims=True)。",
         _global_max,
+    ),
+    MistakeVariant(
+        "whole_array",
+        "You normalised over the whole array: every value together sums to 1, so each row is divided by the sum "
+        "of every row (a softmax written for one vector, applied to a batch). Take the max and the sum over the "
+        "last axis only: axis=-1, keepdims=True.",
+        "你对整个数组做了归一化：所有元素加起来为 1，每一行都除以了所有行的总和（这是为单个向量写的 softmax，用在了一批数据上）。"
+        "max 和 sum 都只沿最后一个轴计算：axis=-1，keepdims=True。",
+        _whole_array,
+    ),
+    MistakeVariant(
+        "axis_1",
+        "You normalised along axis=1, which is the last axis only for 2-D inputs: a 1-D vector has no axis 1, and "
+        "for a 3-D (T, N, K) input axis 1 is N. Use axis=-1 (with keepdims=True) so that any number of dimensions "
+        "works.",
+        "你沿 axis=1 做了归一化，而只有二维输入的最后一个轴才是 axis 1：一维向量没有 axis 1，"
+        "三维 (T, N, K) 输入的 axis 1 是 N。请用 axis=-1（配合 keepdims=True），这样任意维数都适用。",
+        _axis_1,
     ),
     MistakeVariant(
         "log_softmax",

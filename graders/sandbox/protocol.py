@@ -368,6 +368,20 @@ class UnconvertibleOutput:
         return f"<{self.description}>"
 
 
+@dataclass(frozen=True)
+class NumberSequence:
+    """A list or tuple of numbers (nested, as ``.tolist()`` gives) that the child sent as the one
+    array NumPy makes of it. Compared as that array where the reference is an array, and as its
+    items along the first axis where the reference is a list or tuple (graders/compare.py)."""
+
+    array: np.ndarray
+    kind: str  # "list" or "tuple"
+
+    @property
+    def items(self) -> list[np.ndarray]:
+        return list(self.array)
+
+
 def decode_output(node: Any, blobs: list[bytes], seen: set[int] | None = None) -> Any:
     """Rebuild a value the child sent as plain ndarrays, lists and tuples (bounded in every way)."""
     budget = [MAX_OUTPUT_NODES]
@@ -386,6 +400,11 @@ def _decode(node: Any, blobs: list[bytes], seen: set[int], depth: int, budget: l
             raise ProtocolError("malformed output")
         seen.add(value)  # each blob is one array: a blob listed twice would multiply the work
         return load_npy(blobs[value])
+    if kind in ("list_of_numbers", "tuple_of_numbers"):
+        array = _decode({"nd": value}, blobs, seen, depth, budget)
+        if array.ndim == 0:
+            raise ProtocolError("malformed output")
+        return NumberSequence(array, kind.partition("_")[0])
     if kind in ("list", "tuple"):
         if not isinstance(value, list) or len(value) > MAX_OUTPUT_ITEMS:
             raise ProtocolError("malformed output")

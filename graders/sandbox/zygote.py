@@ -104,6 +104,7 @@ class CaseRun:
     error_type: str = ""  # the exception's class name as the child reported it (unchecked text)
     ms: float = 0.0  # on the trusted side's clock
     budget_spent: bool = False  # stopped or never started because the submission's budget ran out
+    reached: bool = True  # False: the trusted side never let the code run this case (a budget was spent)
 
 
 @dataclass
@@ -360,14 +361,23 @@ class Zygote:
         phrase = say("budget_not_run", seconds=f"{budget.seconds:g}")
         for index in range(start, total):
             result.cases.append(
-                CaseRun(index=index, status="timeout", message=render([phrase]), phrases=(phrase,), budget_spent=True)
+                CaseRun(
+                    index=index,
+                    status="timeout",
+                    message=render([phrase]),
+                    phrases=(phrase,),
+                    budget_spent=True,
+                    reached=False,
+                )
             )
 
     @staticmethod
     def _bytes_spent(result: RunResult, start: int, total: int, limits: Limits) -> None:
         phrase = say("result_bytes_spent", cap=_size(limits.result_bytes))
         for index in range(start, total):
-            result.cases.append(CaseRun(index=index, status="error", message=render([phrase]), phrases=(phrase,)))
+            result.cases.append(
+                CaseRun(index=index, status="error", message=render([phrase]), phrases=(phrase,), reached=False)
+            )
 
     def settle(self) -> int | None:
         """Wait for the last job's process to exit (normally done lazily, before the next job).

@@ -125,6 +125,9 @@ class MistakeSerializer(serializers.Serializer):
     key = serializers.CharField()
     message = serializers.CharField()
     message_zh = serializers.CharField(allow_blank=True)
+    cases = serializers.ListField(
+        child=serializers.CharField(), default=list, help_text="The failed cases this mistake explains"
+    )
 
 
 class VerdictSerializer(serializers.Serializer):
@@ -135,6 +138,11 @@ class VerdictSerializer(serializers.Serializer):
     message = serializers.CharField(allow_blank=True)
     cases = CaseResultSerializer(many=True)
     mistakes = MistakeSerializer(many=True)
+    unexplained = serializers.ListField(
+        child=serializers.CharField(),
+        default=list,
+        help_text="Failed cases that none of the named mistakes explains (empty when no mistake is named)",
+    )
     exercise = serializers.CharField()
     bundle_hash = serializers.CharField(allow_blank=True)
     elapsed_ms = FiniteFloatField()

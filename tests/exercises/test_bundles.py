@@ -82,3 +82,48 @@ def test_mistake_scores_less_and_is_named(slug, key, zygote):
     verdict = grade(bundle, source, zygote=zygote)
     assert verdict.score < 1.0
     assert key in [m.key for m in verdict.mistakes], f"{key} not detected; found {[m.key for m in verdict.mistakes]}"
+
+
+@pytest.mark.parametrize("slug", sorted(BY_SLUG))
+def test_every_hidden_case_says_what_it_checks(slug):
+    # A hidden case shows no inputs: when it fails, its purpose is all a student learns about it.
+    assert [case.name for case in BY_SLUG[slug].cases if case.hidden and not case.purpose] == []
+
+
+AS_NESTED_LISTS = """
+import numpy as _numpy
+
+_as_arrays = {function}
+
+
+def _as_lists(value):
+    if isinstance(value, (list, tuple)):
+        return type(value)(_as_lists(item) for item in value)
+    return _numpy.asarray(value).tolist()
+
+
+def {function}(*args, **kwargs):
+    return _as_lists(_as_arrays(*args, **kwargs))
+"""
+
+
+@pytest.mark.parametrize(
+    "slug,key",
+    [(slug, variant.key) for slug, bundle in sorted(BY_SLUG.items()) for variant in bundle.mistakes],
+)
+def test_a_mistake_returned_as_nested_lists_is_still_wrong_and_named(slug, key, zygote):
+    # Lists of numbers are read as arrays now: that must not make any wrong answer right.
+    bundle = BY_SLUG[slug]
+    variant = next(v for v in bundle.mistakes if v.key == key)
+    source = student_version_of(bundle.path / "mistakes.py", variant.function.__name__, bundle.function)
+    verdict = grade(bundle, source + AS_NESTED_LISTS.format(function=bundle.function), zygote=zygote)
+    assert verdict.score < 1.0
+    assert key in [m.key for m in verdict.mistakes], [m.key for m in verdict.mistakes]
+
+
+@pytest.mark.parametrize("slug", sorted(BY_SLUG))
+def test_the_reference_returned_as_nested_lists_scores_full_marks(slug, zygote):
+    bundle = BY_SLUG[slug]
+    source = (bundle.path / "reference.py").read_text() + AS_NESTED_LISTS.format(function=bundle.function)
+    verdict = grade(bundle, source, zygote=zygote)
+    assert [(c.name, c.message) for c in verdict.cases if not c.passed] == []

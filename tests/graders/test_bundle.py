@@ -33,6 +33,7 @@ def test_load_names_the_problem(folder, reason):
     [
         ("broken-reference", "the reference gives NaN or inf in case"),
         ("no-hidden-cases", "at least one visible and one hidden"),
+        ("unknown-purpose", "unknown case purpose values near 1e-12"),
     ],
 )
 def test_validation_runs_the_trusted_parts(folder, reason):

@@ -97,7 +97,7 @@ def test_runner_messages_arrive_as_phrases_a_page_can_translate(relu, zygote):
     assert verdict.message == "SyntaxError at line 3: expected ':': def relu(x)"
     assert render(verdict.phrases, bracketed) == "<SyntaxError at line 3: expected ':': def relu(x)>"
     forbidden = grade(relu, "import os\n\ndef relu(x):\n    return x\n", zygote=zygote)
-    assert [phrase.code for phrase in forbidden.phrases] == ["forbidden_import"]
+    assert [phrase.code for phrase in forbidden.phrases] == ["forbidden_import_unsafe"]
 
 
 def test_limits_and_failures_decided_on_the_trusted_side_are_phrases(relu, zygote):

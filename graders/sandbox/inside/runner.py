@@ -38,6 +38,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 
 if len(sys.argv) > 2:  # the one folder holding numpy, bound read-only by the launcher
     sys.path.insert(0, sys.argv[2])
@@ -45,6 +46,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
+import importlib
 import io
 import threading
 import traceback
@@ -54,23 +56,83 @@ import numpy as np
 
 STUDENT_FILENAME = "solution.py"
 STUDENT_MODULE = "solution"
+# What a submission may import (docs/sandbox.md, "What a submission may import"): modules for
+# computing, plus the headers course code carries (`from builtins import range`, `from __future__
+# import division`). The top-level name decides. This guard is a courtesy message, not a security
+# layer: most of these modules reach `sys` in an attribute or two, and `sys.modules` holds what
+# this runner imported itself (os, socket, ctypes). What stops a process, a socket or a file write
+# is the confinement below (seccomp, namespaces, rlimits), which the attack corpus tests with the
+# guard bypassed. Everything listed here is imported in _warm_up: after its seccomp filter loads,
+# a child cannot open a module's file (plain mode) or sees only a minimal filesystem (bwrap).
 ALLOWED_IMPORTS = frozenset(
     {
         "numpy",
         "math",
         "cmath",
+        "random",
+        "copy",
         "functools",
         "itertools",
         "collections",
-        "typing",
-        "dataclasses",
         "operator",
         "numbers",
+        "typing",
+        "dataclasses",
         "enum",
         "abc",
+        "heapq",
+        "bisect",
+        "builtins",  # the names every module already has: `from builtins import range`
         "__future__",
     }
 )
+# Refused for safety, and the message says so: modules whose purpose is to reach outside the
+# computation (files, processes, the network, raw memory, the interpreter the runner lives in).
+# A name refuses its submodules too (os.path, numpy.f2py.crackfortran).
+UNSAFE_IMPORTS = frozenset(
+    {
+        "os",
+        "sys",
+        "posix",
+        "io",
+        "pathlib",
+        "shutil",
+        "tempfile",
+        "glob",
+        "subprocess",
+        "multiprocessing",
+        "threading",
+        "_thread",
+        "concurrent",
+        "asyncio",
+        "signal",
+        "resource",
+        "socket",
+        "ssl",
+        "select",
+        "selectors",
+        "urllib",
+        "http",
+        "ctypes",
+        "mmap",
+        "fcntl",
+        "pickle",
+        "marshal",
+        "shelve",
+        "importlib",
+        "inspect",
+        "gc",
+        "code",
+        "runpy",
+        "numpy.ctypeslib",  # ctypes: C calls and raw memory
+        "numpy.f2py",  # compiles and runs other programs
+        "numpy.distutils",
+        "numpy.testing.extbuild",  # compiles and loads C extensions
+    }
+)
+# NumPy's lazily loaded submodules among the unsafe ones: `from numpy import *` must not bind
+# them, and `np.ctypeslib` says what `import numpy.ctypeslib` says.
+UNSAFE_NUMPY_ATTRIBUTES = frozenset(name.split(".")[1] for name in UNSAFE_IMPORTS if name.count(".") == 1)
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_KEEPCAPS = 8
@@ -83,6 +145,7 @@ CAP_SETGID, CAP_SETUID = 6, 7
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 EXIT_SETUP_FAILED = 71  # the child could not confine itself: a platform failure, never the student's
 EXIT_RUNNER_BROKEN = 70  # the runner failed after student code ran: the student's doing
+MAX_NUMBERS_DIMS = 8  # a list of numbers nested deeper than this travels item by item (and is refused)
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -312,39 +375,74 @@ def _arm_fp_recorder() -> None:
 
 class ForbiddenImport(ImportError):
     def __init__(self, module: str) -> None:
-        super().__init__(f"Import of `{module}` is not allowed: use numpy and math only")
-        self.phrase = _phrase("forbidden_import", module=module)
+        super().__init__(f"Import of `{module}` is not allowed")
+        code = "forbidden_import_unsafe" if _is_unsafe(module) else "forbidden_import"
+        self.phrase = _phrase(code, module=module, allowed=_phrase("allowed_imports"))
+
+
+def _is_unsafe(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in UNSAFE_IMPORTS)
+
+
+def _refused(name: str, fromlist, level: int) -> str | None:
+    """The module an import statement of the student's may not import, or None when it may.
+
+    ``from numpy import ctypeslib`` asks for numpy.ctypeslib as much as ``import numpy.ctypeslib``.
+    """
+    if level:  # a submission is one file: there is no package to import from
+        return name or "."
+    requested = [name] + [f"{name}.{item}" for item in fromlist or () if isinstance(item, str) and item != "*"]
+    for module in requested:
+        if _is_unsafe(module):
+            return module
+    return None if name.partition(".")[0] in ALLOWED_IMPORTS else name
+
+
+NUMPY_SUBMODULES = (
+    "numpy.char",
+    "numpy.core",
+    "numpy.dtypes",
+    "numpy.exceptions",
+    "numpy.fft",
+    "numpy.lib.array_utils",
+    "numpy.lib.format",
+    "numpy.lib.introspect",
+    "numpy.lib.mixins",
+    "numpy.lib.npyio",
+    "numpy.lib.recfunctions",
+    "numpy.lib.scimath",
+    "numpy.lib.stride_tricks",
+    "numpy.lib.user_array",
+    "numpy.linalg",
+    "numpy.ma",
+    "numpy.matlib",
+    "numpy.polynomial",
+    "numpy.random",
+    "numpy.rec",
+    "numpy.strings",
+    "numpy.testing",
+    "numpy.typing",
+)
+STDLIB_MODULES = ("abc", "bisect", "cmath", "collections.abc", "copy", "dataclasses", "enum", "functools", "heapq")
+STDLIB_MODULES += ("itertools", "math", "numbers", "operator", "random", "typing", "__future__")
 
 
 def _warm_up() -> None:
-    """Pay numpy's first-call costs once in the zygote, not in every child.
+    """Import everything a student may import, and pay numpy's first-call costs once in the zygote.
 
-    Everything a student may import is imported here: after the seccomp filter is loaded a child
-    cannot open files (plain mode) or only sees a minimal filesystem (bwrap mode).
+    After the seccomp filter is loaded a child cannot open files (plain mode) or only sees a
+    minimal filesystem (bwrap mode), so a module not imported here would not import in a child.
     """
-    import __future__  # noqa: F401
+    # `from numpy import *` binds every name in numpy.__all__, importing lazy submodules on the way:
+    # leave the unsafe ones out first (numpy.matlib runs that star import when it loads).
+    np.__all__ = [name for name in np.__all__ if name not in UNSAFE_NUMPY_ATTRIBUTES]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy.core and numpy.matlib announce their deprecation
+        for module in STDLIB_MODULES + NUMPY_SUBMODULES:
+            importlib.import_module(module)
+    _refuse_unsafe_numpy_attributes()
 
-    import abc  # noqa: F401
-    import cmath  # noqa: F401
-    import collections
-    import collections.abc  # noqa: F401
-    import dataclasses  # noqa: F401
-    import enum  # noqa: F401
-    import functools  # noqa: F401
-    import itertools  # noqa: F401
-    import math  # noqa: F401
-    import numbers  # noqa: F401
-    import operator  # noqa: F401
-    import typing  # noqa: F401
-
-    import numpy.fft
-    import numpy.lib.stride_tricks
-    import numpy.linalg
-    import numpy.ma
-    import numpy.polynomial
-    import numpy.random
-
-    rng = numpy.random.default_rng(0)
+    rng = np.random.default_rng(0)
     x = rng.standard_normal((2, 3, 6, 6))
     w = rng.standard_normal((4, 3, 3, 3))
     xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
@@ -355,6 +453,18 @@ def _warm_up() -> None:
     a @ a.T, np.tanh(a), np.exp(-a), np.maximum(a, 0), np.linalg.norm(a), np.clip(a, -1, 1)
     np.save(io.BytesIO(), a, allow_pickle=False)
     traceback.format_exception(ValueError, ValueError("warm"), None)
+
+
+def _refuse_unsafe_numpy_attributes() -> None:
+    """`np.ctypeslib` (a lazy submodule) is refused like `import numpy.ctypeslib`, in every mode."""
+    lazy = np.__getattr__
+
+    def __getattr__(name: str):
+        if name in UNSAFE_NUMPY_ATTRIBUTES:
+            raise ForbiddenImport(f"numpy.{name}")
+        return lazy(name)
+
+    np.__getattr__ = __getattr__
 
 
 # ---------------------------------------------------------------------------------------------
@@ -451,11 +561,20 @@ def _encode_array(array: np.ndarray, blobs: list[bytes]) -> dict:
 
 
 def _encode_output(value, blobs: list[bytes], depth: int = 0):
-    """Turn whatever the student returned into plain arrays; only data crosses the boundary."""
+    """Turn whatever the student returned into plain arrays; only data crosses the boundary.
+
+    A list or tuple that NumPy turns into one array of numbers (what ``.tolist()`` gives, or a
+    list of equally shaped arrays) travels as that array, tagged with its kind: the trusted side
+    reads it as an array where one is expected, and splits it along its first axis where a list
+    is (docs/sandbox.md). Any other list travels item by item.
+    """
     if depth > 4:
         return {"bad": "value nested more than 4 levels deep"}
     if isinstance(value, (list, tuple)) and not isinstance(value, np.ndarray):
         kind = "tuple" if isinstance(value, tuple) else "list"
+        numbers = _numbers_array(value)
+        if numbers is not None:
+            return {f"{kind}_of_numbers": _encode_array(numbers, blobs)["nd"]}
         if len(value) > 64:
             return {"bad": f"{kind} of {len(value)} items (at most 64)"}
         return {kind: [_encode_output(item, blobs, depth + 1) for item in value]}
@@ -471,6 +590,18 @@ def _encode_output(value, blobs: list[bytes], depth: int = 0):
     if array.dtype.kind not in "biufc":
         return {"bad": f"{type(value).__name__} with dtype {array.dtype}"}
     return _encode_array(array, blobs)
+
+
+def _numbers_array(value):
+    """The array NumPy makes of a (nested) list or tuple of numbers, or None when it is ragged or holds
+    anything else (None, text, objects)."""
+    try:
+        array = np.array(value, copy=True, order="C")
+    except MemoryError:
+        raise
+    except Exception:  # ragged, or an item whose __array__ or __len__ raises: sent item by item
+        return None
+    return array if array.dtype.kind in "biufc" and 1 <= array.ndim <= MAX_NUMBERS_DIMS else None
 
 
 def _encode_after(value, blobs: list[bytes], depth: int = 0):
@@ -522,9 +653,9 @@ def _exception_fields(source: str, exc: BaseException) -> dict:
 def _make_import(real_import):
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
         if globals and globals.get("__name__") == STUDENT_MODULE:
-            top = name.partition(".")[0]
-            if level or top not in ALLOWED_IMPORTS:
-                raise ForbiddenImport(name)
+            refused = _refused(name, fromlist, level)
+            if refused is not None:
+                raise ForbiddenImport(refused)
         return real_import(name, globals, locals, fromlist, level)
 
     return guarded_import
@@ -857,7 +988,9 @@ def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     _OPTIONS.update(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the worker, which closes us
+    warm_up_started = time.perf_counter()
     _warm_up()
+    warm_up_ms = (time.perf_counter() - warm_up_started) * 1000
     _install_fp_recorder()
     seccomp = _OPTIONS.get("seccomp")
     if seccomp:
@@ -877,6 +1010,7 @@ def main() -> None:
         "uid": os.getuid(),
         "arch": os.uname().machine,
         "seccomp": _check_seccomp(),
+        "warm_up_ms": round(warm_up_ms, 1),  # what every zygote start pays for what students may import
     }
     _serve(control, info)
 

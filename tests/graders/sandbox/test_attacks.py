@@ -718,7 +718,8 @@ def test_forbidden_import_has_an_actionable_message(sandbox, relu, honest_still_
         relu, "import os\nimport numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0)\n", zygote=sandbox
     )
     assert verdict.outcome == "not_gradable"
-    assert verdict.message == "Import of `os` is not allowed: use numpy and math only"
+    assert verdict.message.startswith("Import of `os` is refused for safety: it reaches outside the computation")
+    assert "A submission may import `numpy` with its submodules" in verdict.message
     honest_still_passes(sandbox)
 
 

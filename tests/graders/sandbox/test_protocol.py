@@ -13,6 +13,7 @@ import pytest
 from graders.sandbox import Budget, Limits, SandboxUnavailable, Zygote
 from graders.sandbox.protocol import (
     FrameReader,
+    NumberSequence,
     ProtocolError,
     UnconvertibleOutput,
     decode_output,
@@ -225,3 +226,20 @@ def test_a_child_that_fails_before_arming_is_a_platform_failure():
     attempt.printed += b"Traceback ... MemoryError"
     with pytest.raises(SandboxUnavailable, match="failed to set up a job"):
         zygote._collect(attempt, 0, 3, Limits(), Budget(Limits()), RunResult())
+
+
+def test_a_list_of_numbers_arrives_as_one_array_with_its_kind():
+    blobs = [npy(np.arange(6.0).reshape(2, 3)), npy(np.array([1.0, 2.0]))]
+    rows = decode_output({"list_of_numbers": 0}, blobs)
+    assert isinstance(rows, NumberSequence) and rows.kind == "list" and rows.array.shape == (2, 3)
+    pair = decode_output({"tuple_of_numbers": 1}, blobs)
+    assert pair.kind == "tuple" and [float(item) for item in pair.items] == [1.0, 2.0]
+
+
+def test_a_list_of_numbers_must_be_a_real_array_listed_once():
+    blobs = [npy(np.array(3.0)), npy(np.arange(2.0))]
+    for node in ({"list_of_numbers": 0}, {"list_of_numbers": 2}, {"list_of_numbers": "1"}, {"tuple_of_numbers": -1}):
+        with pytest.raises(ProtocolError):
+            decode_output(node, blobs)
+    with pytest.raises(ProtocolError):
+        decode_output({"list": [{"list_of_numbers": 1}, {"nd": 1}]}, blobs)  # one blob, two values

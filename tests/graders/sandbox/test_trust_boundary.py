@@ -21,6 +21,7 @@ from graders.batch import csv_text, verdict_record
 from graders.bundle import leaves
 from graders.compare import PREVIEW_CHARS
 from graders.engine import MAX_VERDICT_BYTES, grade
+from graders.feedback import fit_for_hidden_case, say
 from graders.sandbox import Limits
 from tests.graders.sandbox.test_attacks import assert_blocked, cheat, escape
 
@@ -71,12 +72,11 @@ def assert_no_hidden_values(bundle, verdict) -> None:
 
 
 def assert_hidden_cases_use_fixed_wording(verdict) -> None:
+    fixed = ("hidden_", "time_limit", "memory_limit", "budget_", "case_purpose")
     for case in verdict.cases:
         if case.hidden:
-            assert all(p.code.startswith(("hidden_", "time_limit", "memory_limit", "budget_")) for p in case.phrases), (
-                case.name,
-                case.phrases,
-            )
+            assert all(p.code.startswith(fixed) for p in case.phrases), (case.name, case.phrases)
+            assert all(fit_for_hidden_case(p) for p in case.phrases), (case.name, case.phrases)
             assert set(case.details) <= {"explanation"} and case.duration_ms == 0.0
             assert case.public().details == {}
 
@@ -249,9 +249,12 @@ def test_an_exception_carrying_every_input_shows_no_hidden_value(sandbox, relu):
     verdict = grade(relu, body, zygote=sandbox)
     assert verdict.score == 0.0
     assert_hidden_cases_use_fixed_wording(verdict)
-    assert {case.message for case in verdict.cases if case.hidden} == {
-        "Your code raised ValueError (hidden case: the message is not shown)"
-    }
+    hidden = [case for case in verdict.cases if case.hidden]
+    assert all(case.phrases[0] == say("hidden_exception", error="ValueError") for case in hidden)
+    assert all(
+        case.message.startswith("Your code raised ValueError (hidden case: the message is not shown)")
+        for case in hidden
+    )
     assert_no_hidden_values(relu, verdict)
 
 
@@ -265,6 +268,7 @@ def test_a_load_error_once_hidden_inputs_are_present_shows_fixed_wording(sandbox
     verdict = grade(relu, body, zygote=sandbox)
     hidden = [case for case in verdict.cases if case.hidden]
     assert hidden and all(case.phrases[0].code == "hidden_load_failed" for case in hidden), hidden
+    assert all(len(case.phrases) == 1 for case in hidden)  # cases it never ran say nothing about their purpose
     assert "although it loaded with the visible ones" in hidden[0].message
     assert_hidden_cases_use_fixed_wording(verdict)
     assert_no_hidden_values(relu, verdict)
@@ -287,7 +291,7 @@ def test_every_failure_kind_of_a_hidden_case_is_told_without_its_data(sandbox, r
         ),
         "wrong shape": ("return x.ravel()[:1]", "Wrong shape (hidden case"),
         "nan": ("return np.full_like(x, np.nan)", "NaN or infinity"),
-        "list": ("return [1, 2]", "Wrong kind of result"),
+        "ragged list": ("return [1, [2, 3]]", "Wrong kind of result"),
         "exit code": ("_import('os', {})._exit(int(abs(x.ravel()[0]) * 100) % 250)", "Your code failed (hidden case"),
     }
     for name, (statement, expected) in kinds.items():

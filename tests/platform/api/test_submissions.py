@@ -30,12 +30,14 @@ def test_student_submits_and_reads_a_public_verdict_staff_read_everything(
     assert (mine["status"], mine["score"], mine["is_final"], mine["user"]) == ("graded", 0.3, True, "student")
     verdict = mine["verdict"]
     assert verdict["mistakes"][0]["key"] == "absolute_value"
+    failed = [case["name"] for case in verdict["cases"] if case["status"] != "pass"]
+    assert verdict["mistakes"][0]["cases"] == failed and verdict["unexplained"] == []
     hidden = [case for case in verdict["cases"] if case["hidden"]]
     assert hidden and all(case["details"] == {} and case["duration_ms"] == 0.0 for case in hidden)
-    # A hidden case says what kind of failure it was, in the platform's own words only.
-    assert {case["message"] for case in hidden if case["status"] == "fail"} == {
-        "Wrong values (hidden case: its inputs and expected values are not shown)"
-    }
+    # A hidden case says what kind of failure it was, and what the case checks, in the platform's own words only.
+    assert {
+        case["message"].partition(" What this case checks: ")[0] for case in hidden if case["status"] == "fail"
+    } == {"Wrong values (hidden case: its inputs and expected values are not shown)"}
     visible = next(case for case in verdict["cases"] if not case["hidden"] and case["status"] == "fail")
     assert visible["details"]["expected"] and visible["message"]
 

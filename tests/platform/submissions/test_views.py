@@ -129,3 +129,26 @@ def test_a_short_wait_is_not_mentioned_and_grading_time_never_shows_below_a_tent
 @pytest.mark.parametrize("seconds,shown", [(0.0, 0.1), (0.04, 0.1), (0.16, 0.2), (12.345, 12.3), (None, None)])
 def test_public_seconds_are_tenths_never_below_one(seconds, shown):
     assert public_seconds(seconds) == shown
+
+
+def test_a_named_mistake_lists_its_cases_and_other_failures_are_called_another_problem(
+    client, student, relu_exercise, zygote
+):
+    # np.abs explains every failure but one: the single element, where this code raises instead.
+    source = (
+        "import numpy as np\ndef relu(x):\n    if x.size == 1:\n        raise ValueError('one')\n    return np.abs(x)\n"
+    )
+    submission = services.submission_create(user=student, exercise=relu_exercise, source=source)
+    verdict = grade(load_bundle(EXERCISES / "relu"), source, zygote=zygote)
+    services.submission_record_verdict(submission_id=submission.pk, verdict=verdict)
+    client.force_login(student)
+    url = reverse("submissions:panel", args=[submission.pk])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "Seen in <code>vector</code>, <code>matrix</code>, <code>batch_nchw</code>, <code>all_negative</code>"
+        in english
+    )
+    assert "None of the mistakes named here explains these failed cases: <code>single_element</code>." in english
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "出现在用例 <code>vector</code>, <code>matrix</code>" in chinese
+    assert "上面列出的错误都解释不了这些未通过的用例：<code>single_element</code>。" in chinese
