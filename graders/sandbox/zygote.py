@@ -444,6 +444,10 @@ class Zygote:
         saw_hidden: bool = False,
     ) -> int:
         """Fold one child's results into ``result``; return the index of the next case to run."""
+        if not attempt.armed and attempt.kill_reason == "budget":
+            # The student's earlier cases spent the budget while this child was still setting up.
+            self._budget_spent(result, start, total, budget)
+            return total
         if not attempt.armed:
             # Before the "armed" frame only our own code ran: never the student's fault.
             printed = bytes(attempt.printed[-1500:]).decode(errors="replace").strip()

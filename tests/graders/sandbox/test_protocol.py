@@ -243,3 +243,17 @@ def test_a_list_of_numbers_must_be_a_real_array_listed_once():
             decode_output(node, blobs)
     with pytest.raises(ProtocolError):
         decode_output({"list": [{"list_of_numbers": 1}, {"nd": 1}]}, blobs)  # one blob, two values
+
+
+def test_a_budget_spent_before_the_next_child_confined_itself_is_not_a_platform_failure():
+    # The student's earlier cases used the budget up while a fresh child was still setting up: the
+    # child was killed for the budget before its "armed" frame. That is the student's slow code,
+    # not a platform failure (which would be retried and never scored).
+    zygote = Zygote("plain")
+    limits = Limits(time_s=0.5, budget_s=1.5)
+    attempt = _Attempt(started=time.monotonic(), kill_reason="budget", exit_report={"exit": -9})
+    result = RunResult()
+    assert zygote._collect(attempt, 3, 10, limits, Budget(limits), result) == 10
+    assert [case.index for case in result.cases] == list(range(3, 10))
+    assert {case.status for case in result.cases} == {"timeout"}
+    assert all(case.budget_spent and "budget of 1.5 s" in case.message for case in result.cases)
