@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from graders.bundle import Bundle, _load_module, copy_inputs, normalize_output
+from graders.bundle import Bundle, _load_module, copy_inputs, leaves, normalize_output
 from graders.cases import Case
 
 STEP = 1e-5  # rounding (eps * |loss| / h) and truncation (h**2 times the third derivative) both near 1e-10
@@ -71,6 +71,11 @@ def relative_error(numerical: np.ndarray, analytic: np.ndarray, scale: float = 0
     return float(difference / scale)
 
 
+def _flat(value: Any) -> np.ndarray:
+    """Every number of an output (an array, or a list of arrays) in one vector."""
+    return np.concatenate([np.ravel(np.asarray(leaf, dtype=np.float64)) for leaf in leaves(value)])
+
+
 def check_case(bundle: Bundle, module: ModuleType, case: Case, expected: Any, *, seed: int = 0) -> dict[str, float]:
     """The relative error of each checked output of the reference on ``case``: {output name: error}."""
     names = bundle.outputs
@@ -113,7 +118,7 @@ def check_case(bundle: Bundle, module: ModuleType, case: Case, expected: Any, *,
 
     for output, function in getattr(module, "VALUES", {}).items():
         value = normalize_output(function(*copy_inputs(case.args), **copy_inputs(case.kwargs)))
-        errors[output] = relative_error(value.reshape(-1), np.asarray(outputs[output]).reshape(-1))
+        errors[output] = relative_error(_flat(value), _flat(outputs[output]))
 
     numerical = getattr(module, "numerical", None)
     if numerical is not None:
