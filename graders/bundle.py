@@ -2,8 +2,13 @@
 
 A bundle holds exercise.toml, statement.en.md, statement.zh.md, starter.py, reference.py,
 cases.py (``make_cases(rng) -> list[Case]``) and optionally mistakes.py (``MISTAKES``, a list of
-MistakeVariant) and solutions/*.py (alternative correct implementations for the quality gate).
+MistakeVariant), solutions/*.py (alternative correct implementations for the quality gate) and, for a
+backward pass, gradcheck.py (the forward function the quality gate differentiates numerically).
 Reference, cases and mistakes run on the trusted side only; they never enter the sandbox.
+
+exercise.toml may name what the function returns: ``outputs = ["dx", "dW", "db"]`` for a tuple (one
+name for a single value), ``gradients`` the outputs that are gradients, and ``[lab]`` a plot of the
+visible cases (graders/gradients.py). Feedback names an output by these trusted names.
 """
 
 from __future__ import annotations
@@ -33,7 +38,10 @@ TOPICS = {
     "rnn": ("Recurrent networks", "循环神经网络 RNN"),
     "lstm": ("LSTM", "长短期记忆网络 LSTM"),
     "cnn": ("Neurons and CNNs", "神经元与卷积神经网络 CNN"),
+    # Last: every backward pass comes after its forward one.
+    "backprop": ("Backpropagation", "反向传播"),
 }
+LAB_PLOTS = ("gradient_norms",)
 DIFFICULTIES = ("easy", "medium", "hard")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DEFAULT_RTOL = 1e-6
@@ -77,6 +85,12 @@ class Bundle:
     forbid_fp_warnings: bool
     content_hash: str
     alternative_solutions: dict[str, str] = field(default_factory=dict)
+    # Names of the returned values, in order; one name for a single value, () when not named.
+    outputs: tuple[str, ...] = ()
+    # The outputs that are gradients: feedback reports their error as a gradient check does.
+    gradients: tuple[str, ...] = ()
+    # A plot of the visible cases on the exercise page, e.g. {"plot": "gradient_norms", ...}.
+    lab: dict[str, Any] = field(default_factory=dict)
 
     @functools.cached_property
     def _reference(self) -> ModuleType:
@@ -218,6 +232,8 @@ def load_bundle(path: Path | str) -> Bundle:
     if not re.search(rf"^def {re.escape(function)}\(", starter, re.MULTILINE):
         raise BundleError(path, f"starter.py does not define {function}()")
 
+    outputs, gradients, lab = _outputs(meta, path)
+
     solutions_dir = path / "solutions"
     alternatives = (
         {p.name: p.read_text(encoding="utf-8") for p in sorted(solutions_dir.glob("*.py"))}
@@ -244,7 +260,35 @@ def load_bundle(path: Path | str) -> Bundle:
         forbid_fp_warnings=bool(meta.get("checks", {}).get("forbid_fp_warnings", False)),
         content_hash=_hash_folder(path),
         alternative_solutions=alternatives,
+        outputs=outputs,
+        gradients=gradients,
+        lab=lab,
     )
+
+
+def _outputs(meta: dict, path: Path) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, Any]]:
+    """The optional ``outputs``, ``gradients`` and ``[lab]`` of exercise.toml, checked."""
+    outputs = meta.get("outputs", [])
+    gradients = meta.get("gradients", [])
+    for key, names in (("outputs", outputs), ("gradients", gradients)):
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.isidentifier() for n in names):
+            raise BundleError(path, f"exercise.toml: `{key}` should be a list of Python identifiers")
+        if len(set(names)) != len(names):
+            raise BundleError(path, f"exercise.toml: `{key}` names an output twice")
+    if not set(gradients) <= set(outputs):
+        raise BundleError(path, "exercise.toml: every name in `gradients` must be one of `outputs`")
+    lab = meta.get("lab", {})
+    if not isinstance(lab, dict):
+        raise BundleError(path, "exercise.toml: `lab` should be a table")
+    if lab:
+        if lab.get("plot") not in LAB_PLOTS:
+            raise BundleError(path, f"exercise.toml: lab.plot should be one of {', '.join(LAB_PLOTS)}")
+        clip = lab.get("clip_norm", 1.0)
+        if not isinstance(clip, (int, float)) or isinstance(clip, bool) or not clip > 0:
+            raise BundleError(path, "exercise.toml: lab.clip_norm should be a number > 0")
+        if len(outputs) != 1:
+            raise BundleError(path, "exercise.toml: a lab plots one output: name it in `outputs`")
+    return tuple(outputs), tuple(gradients), dict(lab)
 
 
 def validate_bundle(bundle: Bundle) -> None:
@@ -266,6 +310,12 @@ def validate_bundle(bundle: Bundle) -> None:
         for case, expected in zip(cases, bundle.expected, strict=False):
             if any(not np.all(np.isfinite(leaf)) for leaf in leaves(expected)):
                 raise BundleError(bundle.path, f"the reference gives NaN or inf in case {case.name}")
+            if len(bundle.outputs) > 1 and (
+                not isinstance(expected, (tuple, list)) or len(expected) != len(bundle.outputs)
+            ):
+                raise BundleError(
+                    bundle.path, f"`outputs` names {len(bundle.outputs)} values: the reference returns another count"
+                )
         for variant in bundle.mistakes:
             if not isinstance(variant, MistakeVariant):
                 raise BundleError(bundle.path, "MISTAKES must hold MistakeVariant entries")

@@ -28,6 +28,7 @@ from graders.bundle import Bundle, copy_inputs, normalize_output
 from graders.cases import Case, MistakeVariant
 from graders.compare import NON_FINITE, WRONG_SHAPE, WRONG_TYPE, compare, matches, preview
 from graders.feedback import Phrase, fit_for_hidden_case, render, say
+from graders.gradients import judge_outputs, lab_details, name_output_mistakes
 from graders.hints import numpy2_hint
 from graders.sandbox import Budget, CaseRun, Zygote
 from graders.verdict import (
@@ -135,6 +136,8 @@ def verdict_from_runs(bundle: Bundle, runs: list[CaseRun | None]) -> Verdict:
         results.append(result)
 
     found = _detect_mistakes(bundle, failed_outputs)
+    if bundle.outputs:  # named outputs: mistakes that explain single gradients too (graders/gradients.py)
+        found, results = name_output_mistakes(bundle, failed_outputs, found, results)
     by_case: dict[int, str] = {}
     for variant, indices in found:
         for index in indices:
@@ -211,9 +214,11 @@ def _judge(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> _Judgemen
             WRONG_TYPE: "hidden_wrong_type",
             NON_FINITE: "hidden_non_finite",
         }.get(comparison.kind, "hidden_wrong_values")
-        return _Judgement(
-            FAIL, comparison.phrases, say(hidden_code), details=dict(comparison.details), wrong_values=True
-        )
+        phrases, hidden = comparison.phrases, say(hidden_code)
+        named = judge_outputs(bundle, run.output, expected, rtol=rtol, atol=atol) if bundle.outputs else None
+        if named is not None:  # say which outputs are wrong, each by its name (graders/gradients.py)
+            phrases, hidden = named
+        return _Judgement(FAIL, phrases, hidden, details=dict(comparison.details), wrong_values=True)
     if not _unchanged(case, run.after):
         return _Judgement(FAIL, (say("mutated_inputs"),), say("hidden_mutated"))
     forbidden = [event for event in FORBIDDEN_FP_EVENTS if event in run.fp_events]
@@ -256,6 +261,7 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
         # A passing case shows no got-vs-expected, so skip formatting it (most of the engine's own cost).
         "got": preview(run.output) if judged.status == FAIL and run.status == "ok" else "",
         **judged.details,
+        **(lab_details(bundle, run.index, run.output if run.status == "ok" else None, expected) if bundle.lab else {}),
     }
     # A visible case's exception text came from a child that never held a hidden input: it may be read.
     hint = numpy2_hint(run.phrases, run.message) if run.status == ERROR else None

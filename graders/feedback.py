@@ -45,6 +45,33 @@ PHRASES: dict[str, str] = {
     "largest_error_at": gettext_noop("Largest error {error} at {index}: got {got}, expected {expected}."),
     "largest_error": gettext_noop("Largest error {error}: got {got}, expected {expected}."),
     "largest_relative_error": gettext_noop("Largest relative error {relative}."),
+    # Named outputs (exercise.toml `outputs`, graders/gradients.py): which are wrong, and how.
+    "names_and": gettext_noop("{names} and {last}"),
+    "output_wrong": gettext_noop("{wrong} is wrong."),
+    "outputs_wrong": gettext_noop("{wrong} are wrong."),
+    "output_value": gettext_noop("{name} is {got}, expected {expected}."),
+    "outputs_one_wrong_one_right": gettext_noop("{wrong} is wrong; {right} is right."),
+    "outputs_one_wrong_many_right": gettext_noop("{wrong} is wrong; {right} are right."),
+    "outputs_many_wrong_one_right": gettext_noop("{wrong} are wrong; {right} is right."),
+    "outputs_many_wrong_many_right": gettext_noop("{wrong} are wrong; {right} are right."),
+    "gradient_relative_error": gettext_noop(
+        "{name}: relative error {relative} (|got - expected| / (|got| + |expected|) over the whole array, as a "
+        "gradient check measures it; a right gradient is near 1e-15)."
+    ),
+    "gradient_relative_error_again": gettext_noop("{name}: relative error {relative}."),
+    "gradient_largest_difference_at": gettext_noop(
+        "{count} of {size} values are off; the largest difference is {error} at {index}: got {got}, expected "
+        "{expected}."
+    ),
+    "gradient_scaled": gettext_noop(
+        "{name} is the expected gradient times {factor} everywhere: a constant factor is missing or extra (such "
+        "as 1/N, or a sum where a mean belongs)."
+    ),
+    "gradient_sign_flipped": gettext_noop("{name} is the expected gradient with the opposite sign everywhere."),
+    "output_transposed": gettext_noop(
+        "{name} is the transpose of the expected array: swap the factors of the matrix product (or their transposes)."
+    ),
+    "outputs_match_mistake": gettext_noop("{names}: exactly what the known mistake `{mistake}` gives."),
     # Describing a value in the sentences above.
     "a_scalar": gettext_noop("a scalar"),
     "an_array": gettext_noop("an array of shape {shape}"),
@@ -73,6 +100,7 @@ PHRASES: dict[str, str] = {
     ),
     # Hidden cases: only the trusted side's own wording, never anything the student's process wrote.
     "hidden_wrong_values": gettext_noop("Wrong values (hidden case: its inputs and expected values are not shown)"),
+    "hidden_outputs_wrong": gettext_noop("Hidden case (its inputs and expected values are not shown): {which}"),
     "hidden_wrong_shape": gettext_noop("Wrong shape (hidden case: its inputs and expected values are not shown)"),
     "hidden_wrong_type": gettext_noop(
         "Wrong kind of result, for example None, text or a ragged list where an array was expected (hidden case)"
@@ -300,6 +328,15 @@ HIDDEN_CASE_CODES = PURPOSE_CODES | frozenset(
     {
         "case_purpose",
         "hidden_wrong_values",
+        "hidden_outputs_wrong",
+        # which named outputs are wrong: the names are the bundle's (exercise.toml), never the child's
+        "names_and",
+        "output_wrong",
+        "outputs_wrong",
+        "outputs_one_wrong_one_right",
+        "outputs_one_wrong_many_right",
+        "outputs_many_wrong_one_right",
+        "outputs_many_wrong_many_right",
         "hidden_wrong_shape",
         "hidden_wrong_type",
         "hidden_non_finite",

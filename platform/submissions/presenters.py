@@ -49,6 +49,34 @@ def verdict_for(*, user, submission: Submission) -> Verdict | None:
     return verdict if submission_staff_can_see(user=user, submission=submission) else verdict.public()
 
 
+@dataclass(frozen=True)
+class LabPlot:
+    """One visible case's plot of the exploding-gradient lab (graders/gradients.py, lab_details)."""
+
+    key: str  # the id of its data's json_script
+    case: str
+    description: str
+    spectral_radius: str
+    data: dict
+
+
+def lab_plots(verdict: Verdict | None, language: str) -> list[LabPlot]:
+    """The plots of the verdict's visible cases. Only a visible case carries one: its numbers come
+    from a run that never held a hidden input (the trust rule), and a public verdict has no others."""
+    if verdict is None:
+        return []
+    plots = []
+    for case in verdict.cases:
+        plot = case.details.get("plot") if not case.hidden else None
+        if not isinstance(plot, dict) or plot.get("kind") != "gradient_norms":
+            continue
+        zh = language.startswith("zh") and case.details.get("description_zh")
+        description = case.details.get("description_zh") if zh else case.details.get("description", "")
+        key = f"lab-plot-{len(plots) + 1}"
+        plots.append(LabPlot(key, case.name, description or "", str(plot.get("spectral_radius", "")), plot))
+    return plots
+
+
 def verdict_context(request, submission: Submission | None) -> dict:
     """The verdict panel: hidden case details only for operators and the course's staff, and where it counted."""
     verdict = verdict_for(user=request.user, submission=submission) if submission is not None else None
@@ -61,6 +89,7 @@ def verdict_context(request, submission: Submission | None) -> dict:
         "language": request.LANGUAGE_CODE,
         "credit_notes": notes,
         "timing": timing_of(submission),
+        "lab_plots": lab_plots(verdict, request.LANGUAGE_CODE),
     }
 
 
