@@ -29,7 +29,7 @@ import numpy as np
 from graders.cases import Case, MistakeVariant
 from graders.errors import BundleError
 from graders.feedback import PURPOSE_CODES
-from graders.manifest import BILINGUAL, FLAG, INTEGER, NUMBER, TEXT, Table, check_manifest
+from graders.manifest import BILINGUAL, FLAG, INTEGER, NUMBER, TEXT, Table, Value, check_manifest
 from graders.sandbox import Limits
 
 REQUIRED_FILES = ("exercise.toml", "statement.en.md", "statement.zh.md", "starter.py", "reference.py", "cases.py")
@@ -60,6 +60,10 @@ EXERCISE_MANIFEST = Table(
         "limits": Table({"time_s": NUMBER, "memory_mib": INTEGER, "budget_s": NUMBER}),
         "cases": Table({"seed": INTEGER}),
         "checks": Table({"forbid_fp_warnings": FLAG}),
+        # What the function returns, named for feedback (graders/gradients.py; checked in _outputs).
+        "outputs": Value((list,)),
+        "gradients": Value((list,)),
+        "lab": Table({"plot": TEXT, "matrix": TEXT, "clip_norm": NUMBER}),
     },
     required=("uuid", "slug", "function", "topic", "title"),
 )

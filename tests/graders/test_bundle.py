@@ -60,7 +60,7 @@ def test_cases_are_seeded_and_reproducible():
 
 EXERCISE_KEYS = (
     "(allowed here: `uuid`, `slug`, `function`, `topic`, `difficulty`, `order`, `points`, "
-    "[title], [tolerance], [limits], [cases], [checks])"
+    "[title], [tolerance], [limits], [cases], [checks], `outputs`, `gradients`, [lab])"
 )
 
 
@@ -128,3 +128,12 @@ def test_values_of_the_wrong_kind_are_refused(tmp_path, old, new, reason):
 def test_limits_take_a_time_budget(tmp_path):
     bundle = load_bundle(exercise_with(tmp_path, "memory_mib = 256", "memory_mib = 256\nbudget_s = 5.0"))
     assert bundle.limits.budget_s == 5.0 and bundle.limits.time_s == 2.0
+
+
+def test_a_misspelt_lab_key_is_refused_too(tmp_path):
+    folder = tmp_path / "bptt-gradient-norms"
+    shutil.copytree(EXERCISES / "bptt-gradient-norms", folder)
+    toml = folder / "exercise.toml"
+    toml.write_text(toml.read_text().replace("clip_norm = 1.0", "clipnorm = 1.0"))
+    with pytest.raises(BundleError, match="clipnorm"):
+        load_bundle(folder)
