@@ -60,6 +60,21 @@ HAND_CHECKED = {
         ({"w": 1.5, "T": 5}, 7.59375, 1e-12),  # 1.5^5 = 243/32
     ],
     ("exploding-gradients-quiz", "training-step-order"): ["forward", "loss", "backprop", "clip", "update"],
+    # --- question 17 from the backward pass ---
+    ("backprop-quiz", "vanishing-or-exploding"): "a",  # ||grad|| ~ rho(W)^k with tanh' ~ 1
+    ("backprop-quiz", "norm-k-steps-back"): [
+        ({"rho": 2.0, "k": 10}, 1024.0, 0),  # 2^10
+        ({"rho": 0.5, "k": 20}, 9.5367431640625e-07, 0),  # 2^-20
+        ({"rho": 1.5, "k": 5}, 7.59375, 1e-12),  # 243 / 32
+    ],
+    ("backprop-quiz", "lstm-cell-path"): "a",  # d(f*c_prev)/dc_prev = diag(f) along the cell path
+    ("backprop-quiz", "clipping-and-direction"): ["a", "b", "d"],  # never scales up; loss unchanged
+    ("backprop-quiz", "clipped-step-size"): [
+        ({"g1": [3, 0], "g2": [4], "c": 1.0, "lr": 0.1}, 0.1, 1e-12),  # N = 5 > 1: lr * 1
+        ({"g1": [1, 2], "g2": [2], "c": 5.0, "lr": 0.05}, 0.15, 1e-12),  # N = 3 <= 5: lr * 3
+        ({"g1": [6, 0], "g2": [-8], "c": 2.0, "lr": 0.01}, 0.02, 1e-12),  # N = 10 > 2: lr * 2
+    ],
+    ("backprop-quiz", "sigmoid-derivative-max"): 0.25,  # at z = 0: 0.5 * 0.5
     # --- seed 18: RNN ---
     ("rnn-quiz", "why-recurrent"): "b",
     ("rnn-quiz", "what-is-the-hidden-state"): "d",
@@ -160,14 +175,21 @@ PARAMETERIZED = [
 
 def test_every_quiz_bundle_loads():
     assert ERRORS == []
-    assert sorted(BY_SLUG) == ["cnn-models-quiz", "cnn-quiz", "exploding-gradients-quiz", "lstm-quiz", "rnn-quiz"]
+    assert sorted(BY_SLUG) == [
+        "backprop-quiz",
+        "cnn-models-quiz",
+        "cnn-quiz",
+        "exploding-gradients-quiz",
+        "lstm-quiz",
+        "rnn-quiz",
+    ]
 
 
 def test_at_least_thirty_questions_of_every_type_covering_the_five_seed_questions():
     assert len(ALL_QUESTIONS) >= 30
     types = {question.type for bundle in BUNDLES for question in bundle.questions}
     assert types == {"single", "multiple", "numeric", "ordering"}
-    assert {bundle.topic for bundle in BUNDLES} == {"exploding-gradients", "rnn", "lstm", "cnn"}
+    assert {bundle.topic for bundle in BUNDLES} == {"exploding-gradients", "rnn", "lstm", "cnn", "backprop"}
     for bundle in BUNDLES:
         assert len(bundle.questions) >= 6, bundle.slug
     named = {key for _slug, key in PARAMETERIZED}

@@ -24,14 +24,21 @@ def _copy(root, slug):
 
 def test_sync_creates_every_quiz_and_question_then_leaves_them_unchanged():
     first = quiz_sync(root=QUIZZES)
-    assert sorted(first.created) == ["cnn-models-quiz", "cnn-quiz", "exploding-gradients-quiz", "lstm-quiz", "rnn-quiz"]
+    assert sorted(first.created) == [
+        "backprop-quiz",
+        "cnn-models-quiz",
+        "cnn-quiz",
+        "exploding-gradients-quiz",
+        "lstm-quiz",
+        "rnn-quiz",
+    ]
     assert Question.objects.count() >= 30
     quiz = Quiz.objects.get(slug="lstm-quiz")
     assert (quiz.topic, quiz.title_zh, quiz.points, quiz.question_count) == ("lstm", "什么是 LSTM？", 10, 11)
     assert set(Question.objects.values_list("qtype", flat=True)) == {"single", "multiple", "numeric", "ordering"}
     assert Question.objects.filter(is_parameterized=True).count() >= 4
     second = quiz_sync(root=QUIZZES)
-    assert second.created == [] and len(second.unchanged) == 5
+    assert second.created == [] and len(second.unchanged) == 6
 
 
 def test_bad_bundle_is_reported_with_path_and_reason_and_others_load(tmp_path):
