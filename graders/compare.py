@@ -163,6 +163,7 @@ def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, item
         allowed = atol + rtol * np.abs(want)
         off = ~(error <= allowed)
     off &= ~(want_nan & got_nan)
+    off |= np.isinf(want) & ~same_inf  # rtol * inf would let any finite value pass for an infinity
     if not off.any():
         return Comparison(True)
     count = int(off.sum())
@@ -250,6 +251,14 @@ def matches(got: Any, want: Any, *, rtol: float, atol: float) -> bool:
         return False
     got = got.astype(np.float64, copy=False)
     with np.errstate(invalid="ignore", over="ignore"):
-        close = np.abs(got - want) <= atol + rtol * np.abs(want)
+        close = np.isfinite(want) & (np.abs(got - want) <= atol + rtol * np.abs(want))
     # an infinity equal to the reference's, and NaN only where the reference has NaN
     return bool(np.all(close | (np.isinf(got) & (got == want)) | (np.isnan(got) & np.isnan(want))))
+
+
+def as_structured_like(got: Any, want: Any) -> Any:
+    """``got`` read the way ``want`` is shaped: a NumberSequence (a nested list sent as one array) is
+    that array where an array is expected, and its items where a list or tuple is."""
+    if isinstance(got, NumberSequence):
+        return got.items if isinstance(want, (list, tuple)) else got.array
+    return got

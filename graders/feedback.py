@@ -258,6 +258,55 @@ PHRASES: dict[str, str] = {
         "(H - pool_height) / stride leaves remainders above and below one half: the output size uses the floor, "
         "not round() or a ceiling"
     ),
+    "purpose_gradient_at_zero": gettext_noop(
+        "inputs exactly 0: the contract gives the gradient 0 there, so a mask built with `x >= 0` lets it through"
+    ),
+    "purpose_zero_upstream": gettext_noop("a zero upstream gradient: every gradient is exactly 0, with no NaN"),
+    "purpose_moderate_saturation": gettext_noop(
+        "pre-activations between 15 and 35 in size: s * (1 - s) is tiny but not 0 there, and must keep its relative precision"
+    ),
+    "purpose_two_classes": gettext_noop("two classes only: the gradient still has one column per class"),
+    "purpose_confident_right": gettext_noop(
+        "the right class far ahead of the others: the loss is close to 0 and the gradient tiny, with no log(0) or NaN"
+    ),
+    "purpose_many_classes": gettext_noop("many classes (twenty): each label picks its own column among many"),
+    "purpose_stride_backward": gettext_noop(
+        "a stride of 3: each output position sends its gradient back to its own window only"
+    ),
+    "purpose_many_filters_one_channel": gettext_noop(
+        "many filters over a single channel: dx adds up what every filter sends back"
+    ),
+    "purpose_one_by_one_window": gettext_noop("a 1x1 window: every position is its own maximum, so dx equals dout"),
+    "purpose_overlapping_windows": gettext_noop(
+        "overlapping windows (a stride smaller than the window): a position that is the maximum of several windows gets the sum of their gradients"
+    ),
+    "purpose_uncovered_positions": gettext_noop(
+        "a stride that leaves some rows and columns out of every window: their gradient is 0"
+    ),
+    "purpose_saturated_backward": gettext_noop(
+        "saturated units (tanh at ±1): their factor (1 - s**2) is 0, so no gradient flows back through them"
+    ),
+    "purpose_loss_at_the_end": gettext_noop(
+        "a loss at the last step only, over many steps: the gradient of the early steps comes entirely through the recurrence"
+    ),
+    "purpose_exploding_radius": gettext_noop(
+        "W with a spectral radius above 1 over many steps: the norms grow by orders of magnitude, and each one is compared relatively"
+    ),
+    "purpose_vanishing_radius": gettext_noop(
+        "W with a spectral radius below 1 over many steps: the norms shrink by orders of magnitude, and each one is still compared relatively"
+    ),
+    "purpose_orthogonal_w": gettext_noop(
+        "an orthogonal W: it keeps a gradient's norm, so only the factors (1 - s**2) change it"
+    ),
+    "purpose_saturated_gates": gettext_noop(
+        "saturated gates (close to 0 or 1): their derivatives s * (1 - s) are almost 0"
+    ),
+    "purpose_zero_gradients": gettext_noop(
+        "all-zero gradients: the parameters stay as they are, with no NaN from dividing by a zero norm"
+    ),
+    "purpose_large_learning_rate": gettext_noop(
+        "a large learning rate: the step is still the learning rate times the clipped gradient"
+    ),
     "purpose_exactly_at_max_norm": gettext_noop(
         "a norm exactly equal to max_norm: it is not above the limit, so nothing changes"
     ),

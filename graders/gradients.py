@@ -34,7 +34,7 @@ import numpy as np
 
 from graders.bundle import Bundle, copy_inputs, normalize_output
 from graders.cases import MistakeVariant
-from graders.compare import WRONG_SHAPE, WRONG_VALUES, compare, fmt, matches
+from graders.compare import WRONG_SHAPE, WRONG_VALUES, as_structured_like, compare, fmt, matches
 from graders.feedback import Phrase, render, say
 from graders.verdict import CaseResult
 
@@ -70,13 +70,14 @@ def judge_outputs(
 
 def _pairs(bundle: Bundle, got: Any, expected: Any) -> list[tuple[str, Any, Any]] | None:
     names = bundle.outputs
+    got = as_structured_like(got, expected)
     if len(names) == 1:
         return [(names[0], got, expected)]
     if not isinstance(got, (list, tuple)) or not isinstance(expected, (list, tuple)):
         return None
     if len(got) != len(names) or len(expected) != len(names):
         return None
-    return list(zip(names, got, expected, strict=True))
+    return [(name, as_structured_like(g, e), e) for name, g, e in zip(names, got, expected, strict=True)]
 
 
 def _names(names: list[str]) -> str | Phrase:
@@ -244,9 +245,8 @@ def _mistake_phrases(bundle: Bundle, index: int, got: Any, variants: list[Mistak
 
 
 def _equal(got: Any, wrong: Any, *, rtol: float, atol: float) -> bool:
-    """Whether the student's output equals a wrong version's. Both ways round: a wrong version's inf
-    or NaN is "within tolerance" of any finite number when it stands where the reference would."""
-    return matches(got, wrong, rtol=rtol, atol=atol) and matches(wrong, got, rtol=rtol, atol=atol)
+    """Whether the student's output equals a wrong version's (an infinity matches only itself)."""
+    return matches(got, wrong, rtol=rtol, atol=atol)
 
 
 _VARIANTS: dict[tuple[str, str, int], Any] = {}
@@ -303,6 +303,7 @@ def lab_details(bundle: Bundle, index: int, output: Any, expected: Any) -> dict[
     if radius is not None:
         plot["spectral_radius"] = fmt(radius)
     plot["expected"], plot["expected_clipped"] = _points(want), _points(want * _clip_scale(want, clip))
+    output = as_structured_like(output, want)
     if isinstance(output, np.ndarray) and output.shape == want.shape and output.dtype.kind in "biuf":
         got = output.astype(np.float64)
         plot["got"], plot["got_clipped"] = _points(got), _points(got * _clip_scale(got, clip))

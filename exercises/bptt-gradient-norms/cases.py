@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _matrix(rng, H, radius):
@@ -53,7 +53,7 @@ def _non_contiguous(rng):
     )
 
 
-def make_cases(rng: np.random.Generator) -> list[Case]:
+def _cases(rng: np.random.Generator) -> list[Case]:
     return [
         _case(
             rng,
@@ -110,3 +110,19 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         _non_contiguous(rng),
         _read_only(rng),
     ]
+
+
+# What each hidden case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "long_exploding": "purpose_exploding_radius",
+    "long_vanishing": "purpose_vanishing_radius",
+    "batch_of_one": "purpose_batch_of_one",
+    "one_hidden_unit": "purpose_length_one_axis",
+    "orthogonal_W": "purpose_orthogonal_w",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    return with_purposes(_cases(rng), PURPOSES)

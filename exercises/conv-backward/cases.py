@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _case(rng, name, N, C, H, W, F, HH, WW, stride=1, pad=0, *, keywords=False, scale=1.0, hidden=False, **text):
@@ -31,7 +31,7 @@ def _non_contiguous(rng):
     return Case("non_contiguous", (dout, x, w, rng.standard_normal(2), 2, 1), hidden=True)
 
 
-def make_cases(rng: np.random.Generator) -> list[Case]:
+def _cases(rng: np.random.Generator) -> list[Case]:
     return [
         _case(
             rng,
@@ -101,3 +101,20 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         _non_contiguous(rng),
         _read_only(rng),
     ]
+
+
+# What each hidden case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "one_by_one_kernel": "purpose_one_by_one_kernel",
+    "rect_stride2_pad1": "purpose_rectangular_kernel",
+    "stride3": "purpose_stride_backward",
+    "many_filters_one_channel": "purpose_many_filters_one_channel",
+    "kernel_covers_input": "purpose_kernel_covers_input",
+    "large_magnitudes": "purpose_large_magnitudes",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    return with_purposes(_cases(rng), PURPOSES)

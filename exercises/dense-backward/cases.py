@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _layer(rng, N, D, M, scale=1.0):
@@ -12,7 +12,7 @@ def _layer(rng, N, D, M, scale=1.0):
     )
 
 
-def make_cases(rng: np.random.Generator) -> list[Case]:
+def _cases(rng: np.random.Generator) -> list[Case]:
     readonly = _layer(rng, 3, 4, 2)
     for array in readonly:
         array.flags.writeable = False
@@ -60,3 +60,20 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         ),
         Case("read_only", readonly, hidden=True),
     ]
+
+
+# What each hidden case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "odd_sizes": "purpose_odd_sizes",
+    "square_batch1": "purpose_square_sizes",
+    "zero_upstream": "purpose_zero_upstream",
+    "large_magnitudes": "purpose_large_magnitudes",
+    "single_feature": "purpose_length_one_axis",
+    "fortran_order": "purpose_fortran_order",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    return with_purposes(_cases(rng), PURPOSES)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _distinct(rng, shape, scale=1.0):
@@ -29,7 +29,7 @@ def _non_contiguous(rng):
     return Case("non_contiguous", (dout, x, 2, 2, 2), hidden=True)
 
 
-def make_cases(rng: np.random.Generator) -> list[Case]:
+def _cases(rng: np.random.Generator) -> list[Case]:
     return [
         _case(
             rng,
@@ -92,3 +92,20 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         _non_contiguous(rng),
         _read_only(rng),
     ]
+
+
+# What each hidden case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "batch_of_one": "purpose_batch_of_one",
+    "global_pool": "purpose_kernel_covers_input",
+    "one_by_one": "purpose_one_by_one_window",
+    "tall_window_stride1": "purpose_overlapping_windows",
+    "stride3_remainder": "purpose_uncovered_positions",
+    "large_magnitudes": "purpose_large_magnitudes",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    return with_purposes(_cases(rng), PURPOSES)

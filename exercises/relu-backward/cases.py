@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _away_from_zero(rng, shape, scale=1.0):
@@ -9,7 +9,7 @@ def _away_from_zero(rng, shape, scale=1.0):
     return np.where(np.abs(x) < 0.01 * scale, 0.5 * scale, x)
 
 
-def make_cases(rng: np.random.Generator) -> list[Case]:
+def _cases(rng: np.random.Generator) -> list[Case]:
     strided_x = _away_from_zero(rng, (4, 10))[:, ::2]
     readonly = (rng.standard_normal((3, 4)), _away_from_zero(rng, (3, 4)))
     for array in readonly:
@@ -55,3 +55,20 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         ),
         Case("read_only", readonly, hidden=True),
     ]
+
+
+# What each hidden case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "batch_of_one": "purpose_batch_of_one",
+    "single_element": "purpose_single_element",
+    "all_zero_x": "purpose_gradient_at_zero",
+    "large_magnitudes": "purpose_large_magnitudes",
+    "tiny_x": "purpose_tiny_values",
+    "non_contiguous": "purpose_non_contiguous",
+    "fortran_order": "purpose_fortran_order",
+    "read_only": "purpose_read_only",
+}
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    return with_purposes(_cases(rng), PURPOSES)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _case(rng, name, T, N, D, H, *, zero_state=False, scale=0.5, last_only=False, hidden=False, **text):
@@ -31,7 +31,7 @@ def _read_only(rng):
     return case
 
 
-def make_cases(rng: np.random.Generator) -> list[Case]:
+def _cases(rng: np.random.Generator) -> list[Case]:
     return [
         _case(
             rng,
@@ -84,3 +84,20 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         _non_contiguous(rng),
         _read_only(rng),
     ]
+
+
+# What each hidden case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "batch_of_one": "purpose_batch_of_one",
+    "square_dims": "purpose_square_sizes",
+    "odd_sizes": "purpose_odd_sizes",
+    "saturated_tanh": "purpose_saturated_backward",
+    "long_sequence": "purpose_long_sequence",
+    "long_loss_at_end": "purpose_loss_at_the_end",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    return with_purposes(_cases(rng), PURPOSES)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _case(rng, name, N, D, H, *, zero_state=False, scale=0.5, hidden=False, **text):
@@ -29,7 +29,7 @@ def _read_only(rng):
     return case
 
 
-def make_cases(rng: np.random.Generator) -> list[Case]:
+def _cases(rng: np.random.Generator) -> list[Case]:
     return [
         _case(
             rng,
@@ -77,3 +77,19 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         _non_contiguous(rng),
         _read_only(rng),
     ]
+
+
+# What each hidden case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "batch_of_one": "purpose_batch_of_one",
+    "odd_sizes": "purpose_odd_sizes",
+    "one_hidden_unit": "purpose_length_one_axis",
+    "square_batch1": "purpose_square_sizes",
+    "half_saturated": "purpose_saturated_backward",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    return with_purposes(_cases(rng), PURPOSES)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _model(rng, scale=1.0):
@@ -11,7 +11,7 @@ def _model(rng, scale=1.0):
     return params, grads
 
 
-def make_cases(rng: np.random.Generator) -> list[Case]:
+def _cases(rng: np.random.Generator) -> list[Case]:
     exploding_params, exploding_grads = _model(rng, scale=1e6)
     calm_params, calm_grads = _model(rng, scale=0.05)
     readonly_params, readonly_grads = _model(rng, scale=3.0)
@@ -60,3 +60,19 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         ),
         Case("read_only", (readonly_params, readonly_grads, 0.1, 1.0), hidden=True),
     ]
+
+
+# What each hidden case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "all_zero_grads": "purpose_zero_gradients",
+    "exactly_at_max_norm": "purpose_exactly_at_max_norm",
+    "large_learning_rate": "purpose_large_learning_rate",
+    "tiny_gradients": "purpose_tiny_gradients",
+    "many_arrays": "purpose_many_arrays",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    return with_purposes(_cases(rng), PURPOSES)

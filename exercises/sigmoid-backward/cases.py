@@ -1,9 +1,9 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
-def make_cases(rng: np.random.Generator) -> list[Case]:
+def _cases(rng: np.random.Generator) -> list[Case]:
     strided = (rng.standard_normal((4, 12)) * 3.0)[:, ::3]
     readonly = (rng.standard_normal((3, 3)), rng.standard_normal((3, 3)) * 4.0)
     for array in readonly:
@@ -53,3 +53,20 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         ),
         Case("read_only", readonly, hidden=True),
     ]
+
+
+# What each hidden case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "batch_of_one": "purpose_batch_of_one",
+    "single_element": "purpose_single_element",
+    "zero_upstream": "purpose_zero_upstream",
+    "large_magnitudes": "purpose_sigmoid_overflow",
+    "moderate_saturation": "purpose_moderate_saturation",
+    "non_contiguous": "purpose_non_contiguous",
+    "fortran_order": "purpose_fortran_order",
+    "read_only": "purpose_read_only",
+}
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    return with_purposes(_cases(rng), PURPOSES)

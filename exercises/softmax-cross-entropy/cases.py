@@ -1,13 +1,13 @@
 import numpy as np
 
-from graders.cases import Case
+from graders.cases import Case, with_purposes
 
 
 def _labels(rng, N, K):
     return rng.integers(0, K, size=N).astype(np.int64)
 
 
-def make_cases(rng: np.random.Generator) -> list[Case]:
+def _cases(rng: np.random.Generator) -> list[Case]:
     large = rng.standard_normal((4, 5)) * 300.0
     large[:, 0] = 1000.0  # the largest logit of every row is 1000; the labels are elsewhere in rows 1 and 3
     large_labels = np.array([0, 2, 0, 4], dtype=np.int64)
@@ -49,3 +49,20 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case("non_contiguous", (rng.standard_normal((3, 10))[:, ::2], _labels(rng, 3, 5)), hidden=True),
         Case("read_only", readonly, hidden=True),
     ]
+
+
+# What each hidden case checks, said when it fails (graders/feedback.py, purpose_*).
+PURPOSES = {
+    "two_classes": "purpose_two_classes",
+    "uniform_logits": "purpose_equal_scores",
+    "confident_right": "purpose_confident_right",
+    "many_classes": "purpose_many_classes",
+    "negative_large": "purpose_large_negative_scores",
+    "fortran_order": "purpose_fortran_order",
+    "non_contiguous": "purpose_non_contiguous",
+    "read_only": "purpose_read_only",
+}
+
+
+def make_cases(rng: np.random.Generator) -> list[Case]:
+    return with_purposes(_cases(rng), PURPOSES)

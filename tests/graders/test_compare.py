@@ -146,3 +146,11 @@ def test_a_list_of_numbers_is_previewed_and_described_like_an_array():
 def test_matches_agrees_with_compare(got, want):
     # Mistake detection asks matches() on every failed case; it must decide exactly what compare() does.
     assert matches(got, want, rtol=1e-6, atol=1e-9) == compare(got, want, rtol=1e-6, atol=1e-9).ok
+
+
+def test_an_infinity_is_matched_only_by_the_same_infinity():
+    # rtol * inf used to let any finite value pass where the reference (or a wrong version) is infinite.
+    want = np.array([1.0, np.inf, -np.inf])
+    assert not compare(np.array([1.0, 5.0, -np.inf]), want, rtol=1e-6, atol=1e-9).ok
+    assert not matches(np.array([1.0, np.inf, 0.0]), want, rtol=1e-6, atol=1e-9)
+    assert compare(want.copy(), want, rtol=1e-6, atol=1e-9).ok and matches(want.copy(), want, rtol=1e-6, atol=1e-9)

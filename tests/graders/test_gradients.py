@@ -75,7 +75,7 @@ def test_one_wrong_gradient_is_named_with_a_gradient_check_and_the_others_are_ri
     assert "the largest difference is" in case.message and "at [" in case.message
     assert "db is the expected gradient times 0.25 everywhere" in case.message  # N = 4: a 1/N too many
     hidden = next(c for c in verdict.public().cases if c.hidden and c.status == "fail")
-    assert hidden.message == (
+    assert hidden.message.startswith(  # then, when the case has one, what the case checks
         "Hidden case (its inputs and expected values are not shown): db is wrong; dx and dW are right."
     )
     assert all(fit_for_hidden_case(p) for p in hidden.phrases) and hidden.details == {}
