@@ -212,6 +212,34 @@ def test_variants_are_stable_varied_and_answered_by_the_answer_function(slug, ke
     assert len(seen) >= 2 * MIN_DISTINCT_VARIANTS  # students rarely share a variant
 
 
+@pytest.mark.parametrize("slug,key", PARAMETERIZED)
+def test_the_tolerance_holds_at_the_small_answer_end(slug, key):
+    # The smallest answers a question draws are where a slack that is not relative hides a wrong answer.
+    bundle, question = question_of(slug, key)
+    answers = sorted({bundle.variant(question, seed).answer for seed in range(200)}, key=abs)
+    tolerance = question.tolerance
+    for want in answers[:8] + answers[-2:]:
+        bound = tolerance.abs + tolerance.rel * abs(want)
+        assert tolerance.accepts(want, want)
+        if abs(want) > bound:
+            assert not tolerance.accepts(0.0, want), (want, bound)
+        if bound:
+            assert tolerance.accepts(want + 0.99 * bound, want) and tolerance.accepts(want - 0.99 * bound, want)
+        wrong = max(1.01 * bound, 1e-9 * abs(want), 1e-12)
+        assert not tolerance.accepts(want + wrong, want) and not tolerance.accepts(want - wrong, want), (want, bound)
+
+
+def test_numbers_in_formulas_are_written_for_reading():
+    bundle, question = question_of("exploding-gradients-quiz", "repeated-factor-growth")
+    variant = bundle.variant_from_inputs(question, {"w": 1.5, "T": 40})
+    assert variant.values["answer"] == "1.10573e+07"  # as a student may type it, outside formulas
+    for language in ("en", "zh"):
+        explanation = variant.explanation(language)
+        assert r"\approx 1.10573 \times 10^{7}$" in explanation and "e+07" not in explanation
+    tiny = bundle.variant_from_inputs(question, {"w": 0.5, "T": 40})
+    assert r"9.09495 \times 10^{-13}" in tiny.explanation("en")
+
+
 def test_a_rebuilt_variant_shows_the_same_numbers():
     bundle, question = question_of("cnn-quiz", "conv-output-size")
     variant = bundle.variant(question, 12345)
