@@ -1,14 +1,19 @@
 """The numbers the interview questions print are the ones the exercises and quizzes compute.
 
 Students compare with the source: its -8 (question 20, a filter on one window of the input) must come
-out of the conv2d-single reference and its first case, and out of the quiz that explains it.
+out of the conv2d-single reference and its first case, and out of the quiz that explains it. And they
+read the source named as they know it ("interview question 20", "面试题第 20 题"), never "the seed".
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
+
 import numpy as np
 
 from graders.engine import grade
+from tests.conftest import ROOT
 from tests.exercises.test_bundles import BY_SLUG
 from tests.graders.quiz.bundles import question_of
 
@@ -53,3 +58,34 @@ def test_the_quiz_explains_the_same_minus_8():
         assert r"\begin{pmatrix} 4 & 0 & 0 \\ 0 & 0 & 0 \\ 0 & 0 & -4 \end{pmatrix}" in explanation
         assert r"\begin{pmatrix} 0 & 0 & 0 \\ 0 & 1 & 1 \\ 0 & 1 & 2 \end{pmatrix}" in explanation
         assert "= -8" in explanation and "+8" in explanation
+
+
+# "seed" is the catalog's word for the source; students know it as the interview questions.
+SEED_WORDING = re.compile(r"\bseeds?\b|seed's|种子|原题", re.IGNORECASE)
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_students_read_interview_question_n_never_seed():
+    texts = []
+    for slug, bundle in BY_SLUG.items():
+        texts += [(slug, text) for text in (*bundle.title.values(), *bundle.statement.values(), bundle.starter)]
+        texts += [(slug, text) for case in bundle.cases for text in (case.description, case.description_zh)]
+        texts += [(slug, text) for mistake in bundle.mistakes for text in (mistake.message, mistake.message_zh)]
+    for quiz in sorted((ROOT / "quizzes").glob("*/quiz.toml")):
+        texts += [(quiz.parent.name, text) for text in _strings(tomllib.loads(quiz.read_text(encoding="utf-8")))]
+    for page in sorted((ROOT / "platform").glob("**/templates/**/*.html")):
+        texts.append((str(page.relative_to(ROOT)), page.read_text(encoding="utf-8")))
+    for catalog in sorted((ROOT / "platform").glob("**/locale/zh_Hans/LC_MESSAGES/django.po")):
+        texts.append((str(catalog.relative_to(ROOT)), catalog.read_text(encoding="utf-8")))
+    offenders = [(where, SEED_WORDING.search(text).group(0)) for where, text in texts if SEED_WORDING.search(text)]
+    assert offenders == []
