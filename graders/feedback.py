@@ -307,6 +307,39 @@ PHRASES: dict[str, str] = {
     "purpose_large_learning_rate": gettext_noop(
         "a large learning rate: the step is still the learning rate times the clipped gradient"
     ),
+    "purpose_one_sample": gettext_noop(
+        "a single sample: every column's variance is 0, so only eps keeps the division finite, and the result is 0"
+    ),
+    "purpose_two_samples": gettext_noop(
+        "two samples: the population variance (ddof=0) and the sample variance (ddof=1) differ by a factor of 2"
+    ),
+    "purpose_tiny_variance": gettext_noop(
+        "columns with a tiny variance: eps matters, and it belongs inside the square root"
+    ),
+    "purpose_large_offset": gettext_noop(
+        "columns far from 0 (offsets around a million): subtracting the mean first keeps the precision"
+    ),
+    "purpose_positional_argument": gettext_noop(
+        "an argument passed by position: the parameters must be in the signature's order"
+    ),
+    "purpose_rank_deficient": gettext_noop(
+        "fewer samples than columns: the covariance is singular, and only eps keeps 1 / sqrt(S) finite"
+    ),
+    "purpose_constant_column": gettext_noop(
+        "a constant column: its variance is 0, so its whitened values are 0, with no NaN"
+    ),
+    "purpose_large_scale": gettext_noop(
+        "values of a large scale: the covariance and its eigenvalues are large, and every step must keep its precision"
+    ),
+    "purpose_overlapping_pool_windows": gettext_noop(
+        "overlapping rectangular windows (stride 1): each output averages its own window, which shares values with its neighbours"
+    ),
+    "purpose_positive_values": gettext_noop(
+        "positive values only: a window's mean is then easy to tell apart from its maximum or its sum"
+    ),
+    "purpose_many_trailing_axes": gettext_noop(
+        "an input with four axes after the batch axis: all of them are flattened, in row-major order"
+    ),
     "purpose_exactly_at_max_norm": gettext_noop(
         "a norm exactly equal to max_norm: it is not above the limit, so nothing changes"
     ),

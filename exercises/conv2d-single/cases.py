@@ -2,15 +2,9 @@ import numpy as np
 
 from graders.cases import Case, with_purposes
 
-SEED_IMAGE = np.array(
-    [
-        [3.0, 1.0, 5.0, 0.0],
-        [2.0, 0.0, 4.0, 1.0],
-        [1.0, 2.0, 5.0, 2.0],
-        [0.0, 1.0, 3.0, 4.0],
-    ]
-)
-EDGE_KERNEL = np.array([[1.0, 0.0, -1.0], [1.0, 0.0, -1.0], [1.0, 0.0, -1.0]])
+# Interview question 20's example: this filter on this window gives 4*0 + ... + -4*2 = -8.
+QUESTION_20_WINDOW = np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 1.0], [0.0, 1.0, 2.0]])
+QUESTION_20_FILTER = np.array([[4.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, -4.0]])
 
 
 # What each case checks, said when it fails (graders/feedback.py, purpose_*).
@@ -44,10 +38,12 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
     readonly_kernel.flags.writeable = False
     cases = [
         Case(
-            "seed_example",
-            (SEED_IMAGE.copy(), EDGE_KERNEL.copy()),
-            description="4x4 image, 3x3 vertical-edge kernel, stride 1, no padding: the top-left output is -8",
-            description_zh="4x4 的图像，3x3 的竖直边缘卷积核，步长 1，不填充：左上角的输出为 -8",
+            "question20_example",
+            (QUESTION_20_WINDOW.copy(), QUESTION_20_FILTER.copy()),
+            description="interview question 20: the filter [[4,0,0],[0,0,0],[0,0,-4]] on the window "
+            "[[0,0,0],[0,1,1],[0,1,2]] gives 4*0 + ... + -4*2 = -8 (a flipped kernel gives +8)",
+            description_zh="面试题第 20 题：滤波器 [[4,0,0],[0,0,0],[0,0,-4]] 作用在窗口 [[0,0,0],[0,1,1],[0,1,2]] 上，"
+            "得到 4*0 + ... + -4*2 = -8（翻转卷积核会得到 +8）",
         ),
         Case(
             "stride2_pad1",

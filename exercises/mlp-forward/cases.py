@@ -51,9 +51,10 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case(
             "xnor_network",
             xnor,
-            description="seed weights: hidden AND (b=-30) and NOR (b=10), output OR (b=-10): XNOR of x1, x2",
-            description_zh="种子材料中的权重：隐藏单元为 AND（b=-30）和 NOR（b=10），"
-            "输出单元为 OR（b=-10）：计算 x1、x2 的 XNOR",
+            description="hidden AND (b=-30, the AND neuron of interview question 20) and NOR (b=10), "
+            "output OR (b=-10), the last two built the same way: XNOR of x1, x2",
+            description_zh="隐藏单元为 AND（b=-30，即面试题第 20 题中的 AND 神经元）和 NOR（b=10），"
+            "输出单元为 OR（b=-10），后两者按同样的思路构造：计算 x1、x2 的 XNOR",
         ),
         Case("random_net", (x, W1, b1, W2, b2), description="N=5, D=4, H=6, K=3", description_zh="N=5，D=4，H=6，K=3"),
         Case(

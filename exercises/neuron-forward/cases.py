@@ -30,8 +30,8 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
         Case(
             "and_gate",
             (TRUTH_TABLE.copy(), np.array([20.0, 20.0]), -30.0),
-            description="the seed's AND neuron: b=-30, w=(20, 20) on the 4 rows of the truth table",
-            description_zh="种子材料中的 AND 神经元：b=-30，w=(20, 20)，作用于真值表的 4 行",
+            description="the AND neuron of interview question 20: b=-30, w=(20, 20) on the 4 rows of the truth table",
+            description_zh="面试题第 20 题中的 AND 神经元：b=-30，w=(20, 20)，作用于真值表的 4 行",
         ),
         Case(
             "or_gate",

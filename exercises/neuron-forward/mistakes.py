@@ -34,7 +34,7 @@ MISTAKES = [
         "The bias is missing: you returned sigmoid(x @ w). Add b to every weighted sum before the sigmoid, "
         "sigmoid(x @ w + b); in the AND neuron, b = -30 is what keeps the output near 0 unless both inputs are 1.",
         "漏掉了偏置：你返回的是 sigmoid(x @ w)。应在 sigmoid 之前给每个加权和加上 b，即 sigmoid(x @ w + b)；"
-        "在 AND 神经元中，正是 b = -30 让输出在两个输入不同时为 1 时接近 0。",
+        "在 AND 神经元中，正是 b = -30 让输出保持接近 0，除非两个输入都是 1。",
         _missing_bias,
     ),
     MistakeVariant(

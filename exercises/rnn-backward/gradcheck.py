@@ -6,7 +6,7 @@ import numpy as np
 
 def loss(dS, xs, s0, U, W):
     total = 0.0
-    for n in range(xs.shape[1]):  # one sequence at a time, in the seed's column form
+    for n in range(xs.shape[1]):  # one sequence at a time, in the column form of interview question 18
         s = s0[n]
         for t in range(xs.shape[0]):
             s = np.tanh(U @ xs[t, n] + W @ s)

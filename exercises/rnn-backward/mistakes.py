@@ -127,8 +127,8 @@ MISTAKES = [
     MistakeVariant(
         "ds0_of_first_state",
         "Your ds0 is the gradient at s_0, the first state you computed: the argument s0 is the state before it "
-        "(the seed's s_-1), one step further back: ds0 = da_0 @ W.",
-        "你的 ds0 是第一个算出的状态 s_0 处的梯度：参数 s0 是它之前的状态（原题中的 s_-1），还要再往回一步：ds0 = da_0 @ W。",
+        "(s_-1 of interview question 18), one step further back: ds0 = da_0 @ W.",
+        "你的 ds0 是第一个算出的状态 s_0 处的梯度：参数 s0 是它之前的状态（面试题第 18 题中的 s_-1），还要再往回一步：ds0 = da_0 @ W。",
         _ds0_of_first_state,
     ),
 ]

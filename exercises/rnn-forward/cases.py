@@ -82,8 +82,8 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             4,
             3,
             zero_state=True,
-            description="T=3, N=2, D=3, H=4, K=3, starting from s0 = 0 (the seed's s_-1)",
-            description_zh="T=3，N=2，D=3，H=4，K=3，从 s0 = 0 开始（即种子材料中的 s_-1）",
+            description="T=3, N=2, D=3, H=4, K=3, starting from s0 = 0 (the s_-1 of interview question 18)",
+            description_zh="T=3，N=2，D=3，H=4，K=3，从 s0 = 0 开始（即面试题第 18 题中的 s_-1）",
         ),
         _case(
             rng,

@@ -5,7 +5,7 @@ def rnn_forward(xs, s0, U, W, V):
     """Run a vanilla RNN over T time steps for a batch of N sequences.
 
     xs (T, N, D)  the inputs, xs[t] is the batch at step t
-    s0 (N, H)     the state before the first step (the seed's s_-1, often zeros)
+    s0 (N, H)     the state before the first step (s_-1 in interview question 18, often zeros)
     U  (H, D), W (H, H), V (K, H)  weights shared by every step
 
     For t = 0 .. T-1, with s_{-1} = s0:

@@ -56,8 +56,8 @@ def _cases(rng: np.random.Generator) -> list[Case]:
             2,
             3,
             zero_state=True,
-            description="the first step, s_prev = 0 (the seed's s_-1): dW is zero",
-            description_zh="第一步，s_prev = 0（即原题中的 s_-1）：dW 为零",
+            description="the first step, s_prev = 0 (s_-1 of interview question 18): dW is zero",
+            description_zh="第一步，s_prev = 0（即面试题第 18 题中的 s_-1）：dW 为零",
         ),
         _case(
             rng,

@@ -4,7 +4,7 @@ import numpy as np
 
 
 def loss(ds, x_t, s_prev, U, W):
-    # One sample at a time, in the seed's column form s_t = tanh(U x_t + W s_{t-1}).
+    # One sample at a time, in the column form of interview question 18 s_t = tanh(U x_t + W s_{t-1}).
     return float(sum(ds[n] @ np.tanh(U @ x_t[n] + W @ s_prev[n]) for n in range(x_t.shape[0])))
 
 

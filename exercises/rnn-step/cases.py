@@ -100,8 +100,8 @@ def make_cases(rng: np.random.Generator) -> list[Case]:
             5,
             4,
             zero_state=True,
-            description="the first step: s_prev is all zeros (the seed's s_-1), so W plays no part",
-            description_zh="第一步：s_prev 全为零（即种子材料中的 s_-1），所以 W 不起作用",
+            description="the first step: s_prev is all zeros (the s_-1 of interview question 18), so W plays no part",
+            description_zh="第一步：s_prev 全为零（即面试题第 18 题中的 s_-1），所以 W 不起作用",
         ),
         _case(
             rng,

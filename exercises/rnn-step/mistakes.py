@@ -81,7 +81,7 @@ MISTAKES = [
     ),
     MistakeVariant(
         "weights_not_transposed",
-        "You multiplied by U and W without transposing them. The rows are samples, so the seed's U x_t becomes "
+        "You multiplied by U and W without transposing them. The rows are samples, so the U x_t of the question becomes "
         "x_t @ U.T (U is (H, D)) and W s_prev becomes s_prev @ W.T; x_t @ U only runs when D = H, and "
         "s_prev @ W runs but gives the wrong values because W is not symmetric.",
         "你在乘 U 和 W 时没有转置。每一行是一个样本，所以题目里的 U x_t 要写成 x_t @ U.T（U 的形状是 (H, D)），"

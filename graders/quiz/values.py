@@ -32,8 +32,31 @@ def format_value(value: Any) -> str:
     raise TypeError(f"cannot show a parameter of type {type(value).__name__}")
 
 
+# A formula of the Markdown: $$...$$ or $...$ (KaTeX renders both).
+FORMULA = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.DOTALL)
+SCIENTIFIC = re.compile(r"(\d+(?:\.\d+)?)e([+-]?)0*(\d+)")
+
+
+def in_formula(value: str) -> str:
+    """A value as a formula shows it: 1.10573e+07 becomes 1.10573 \\times 10^{7}, not an "e" in the maths."""
+    return SCIENTIFIC.sub(lambda m: rf"{m[1]} \times 10^{{{'-' if m[2] == '-' else ''}{m[3]}}}", value)
+
+
 def fill(text: str, values: dict[str, str]) -> str:
-    return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
+    """Put the values in the placeholders; inside a formula, numbers are written for reading (x 10^k)."""
+
+    def plain_part(part: str) -> str:
+        return PLACEHOLDER.sub(lambda match: values[match.group(1)], part)
+
+    def formula_part(part: str) -> str:
+        return PLACEHOLDER.sub(lambda match: in_formula(values[match.group(1)]), part)
+
+    pieces, last = [], 0
+    for formula in FORMULA.finditer(text):
+        pieces += [plain_part(text[last : formula.start()]), formula_part(formula.group(0))]
+        last = formula.end()
+    pieces.append(plain_part(text[last:]))
+    return "".join(pieces)
 
 
 def plain(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Parameterized questions of the CNN-models quiz (seed question 16).
+"""Parameterized questions of the CNN-models quiz (interview question 16).
 
 For each question ``name``: ``draw_name(rng)`` draws the numbers the student sees, ``name(**inputs)``
 computes the answer from exactly those numbers with NumPy, and ``work_name(**inputs)`` gives the

@@ -1,4 +1,4 @@
-"""Parameterized questions of the LSTM quiz (seed question 19).
+"""Parameterized questions of the LSTM quiz (interview question 19).
 
 For each question ``name``: ``draw_name(rng)`` draws the numbers the student sees (rounded as they
 are shown), ``name(**inputs)`` computes the answer from exactly those numbers with NumPy, and

@@ -1,4 +1,4 @@
-"""Parameterized questions of the RNN quiz (seed question 18).
+"""Parameterized questions of the RNN quiz (interview question 18).
 
 For each question ``name``: ``draw_name(rng)`` draws the numbers the student sees (rounded as they
 are shown), ``name(**inputs)`` computes the answer from exactly those numbers with NumPy, and
@@ -67,3 +67,59 @@ def rnn_param_count(D, H, K):
 
 def work_rnn_param_count(D, H, K):
     return {"UD": H * D, "WH": H * H, "VK": K * H}
+
+
+# --- one step of a scalar RNN with f = ReLU: s_t = max(0, U x_t + W s_{t-1}) ----------------------
+
+
+def draw_relu_rnn_state(rng):
+    return {
+        "U": _tenths(rng, -1.5, 1.5, nonzero=True),
+        "W": _tenths(rng, -1.5, 1.5, nonzero=True),
+        "x": _tenths(rng, -2.0, 2.0, nonzero=True),
+        "s": _tenths(rng, 0.1, 2.0),  # a ReLU state is never negative
+    }
+
+
+def relu_rnn_state(U, W, x, s):
+    return float(np.maximum(0.0, np.float64(U) * x + np.float64(W) * s))
+
+
+def work_relu_rnn_state(U, W, x, s):
+    return {"a": round(U * x + W * s, 4)}
+
+
+# --- next-word prediction from a one-hot input, a vocabulary of three words and H = 1 --------------
+
+VOCABULARY = ("I", "like", "cats")
+
+
+def draw_one_hot_next_word(rng):
+    word, target = (VOCABULARY[int(i)] for i in rng.integers(0, len(VOCABULARY), size=2))
+    return {
+        "U": [_tenths(rng, -2.0, 2.0, nonzero=True) for _ in VOCABULARY],
+        "V": [_tenths(rng, -3.0, 3.0) for _ in VOCABULARY],
+        "word": word,
+        "target": target,
+    }
+
+
+def _one_hot(word):
+    x = np.zeros(len(VOCABULARY))
+    x[VOCABULARY.index(word)] = 1.0
+    return x
+
+
+def one_hot_next_word(U, V, word, target):
+    U = np.asarray(U, dtype=np.float64).reshape(1, -1)  # H x vocabulary
+    V = np.asarray(V, dtype=np.float64).reshape(-1, 1)  # vocabulary x H
+    s0 = np.tanh(U @ _one_hot(word))  # + W s_{-1} = 0
+    scores = V @ s0
+    e = np.exp(scores - scores.max())
+    return float((e / e.sum())[VOCABULARY.index(target)])
+
+
+def work_one_hot_next_word(U, V, word, target):
+    u = U[VOCABULARY.index(word)]
+    s0 = float(np.tanh(u))
+    return {"u": u, "s": round(s0, 4), "scores": [round(v * s0, 4) + 0.0 for v in V]}

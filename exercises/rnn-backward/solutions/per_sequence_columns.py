@@ -7,7 +7,9 @@ def rnn_backward(dS, xs, s0, U, W):
     ds0 = np.zeros(s0.shape)
     dU = np.zeros(U.shape)
     dW = np.zeros(W.shape)
-    for n in range(N):  # one sequence at a time, column vectors as in the seed: s_t = tanh(U x_t + W s_{t-1})
+    for n in range(
+        N
+    ):  # one sequence at a time, column vectors as in interview question 18: s_t = tanh(U x_t + W s_{t-1})
         states = [s0[n]]
         for t in range(T):
             states.append(np.tanh(U @ xs[t, n] + W @ states[-1]))

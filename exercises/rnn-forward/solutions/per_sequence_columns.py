@@ -4,7 +4,7 @@ import numpy as np
 
 
 def rnn_forward(xs, s0, U, W, V):
-    # The seed's column-vector form, one sequence at a time and one step at a time.
+    # The column-vector form of interview question 18, one sequence at a time and one step at a time.
     T, N = xs.shape[0], xs.shape[1]
     H, K = W.shape[0], V.shape[0]
     S = np.zeros((T, N, H))

@@ -7,7 +7,9 @@ def rnn_step_backward(ds, x_t, s_prev, U, W):
     dU = np.zeros(U.shape)
     dW = np.zeros(W.shape)
     for n in range(x_t.shape[0]):
-        s = np.tanh(U @ x_t[n] + W @ s_prev[n])  # the seed's column form: s_t = tanh(U x_t + W s_{t-1})
+        s = np.tanh(
+            U @ x_t[n] + W @ s_prev[n]
+        )  # the column form of interview question 18: s_t = tanh(U x_t + W s_{t-1})
         da = ds[n] * (1.0 - s * s)
         dx_t[n] = U.T @ da
         ds_prev[n] = W.T @ da

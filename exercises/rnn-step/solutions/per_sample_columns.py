@@ -10,7 +10,7 @@ def _softmax_vector(z):
 
 
 def rnn_step(x_t, s_prev, U, W, V):
-    # The seed's column-vector form, one sequence at a time: s = tanh(U x + W s_prev), o = softmax(V s).
+    # The column-vector form of interview question 18, one sequence at a time: s = tanh(U x + W s_prev), o = softmax(V s).
     N, H, K = x_t.shape[0], W.shape[0], V.shape[0]
     s_t = np.empty((N, H))
     o_t = np.empty((N, K))

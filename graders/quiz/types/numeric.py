@@ -26,8 +26,11 @@ class Tolerance:
         return self.abs == 0 and self.rel == 0
 
     def accepts(self, got: float, want: float) -> bool:
-        # A hair of slack so that a bound typed exactly (want + abs) is not lost to float rounding.
-        return abs(got - want) <= self.abs + self.rel * abs(want) + 1e-12 * max(1.0, abs(want))
+        # A few units in the last place of the numbers compared, so that a bound typed exactly
+        # (want + abs) is not lost to float rounding. Never a fixed amount: a relative tolerance stays
+        # relative however small the answer (0 is not within 1 % of 9.09e-13).
+        slack = 4 * math.ulp(max(abs(got), abs(want)))
+        return abs(got - want) <= self.abs + self.rel * abs(want) + slack
 
     def describe(self) -> QuizPhrase:
         if self.exact:

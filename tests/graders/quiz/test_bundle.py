@@ -1,7 +1,7 @@
 """Quiz bundles: every question's answer checked against hand-worked values, variants, and refused bundles.
 
 HAND_CHECKED lists every question of every bundle. For a fixed question it is the answer as
-reviewed against the seed text; for a parameterized one, inputs with the answer worked out by
+reviewed against the interview questions' text; for a parameterized one, inputs with the answer worked out by
 hand (the working is in the comment). A question added without an entry here fails the suite.
 How each question type parses and grades is tested in tests/graders/quiz/types/.
 """
@@ -19,11 +19,13 @@ from graders.quiz import MIN_DISTINCT_VARIANTS, discover_quizzes, load_quiz, val
 from tests.graders.quiz.bundles import BUNDLES, BY_SLUG, ERRORS, QUIZZES, copy_bundle, edited_bundle, question_of
 
 VERTICAL = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
+QUESTION_20_FILTER = [[4, 0, 0], [0, 0, 0], [0, 0, -4]]  # interview question 20's -8 example
+QUESTION_20_WINDOW = [[0, 0, 0], [0, 1, 1], [0, 1, 2]]
 HORIZONTAL = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]
 
 # (quiz slug, question key) -> the reviewed answer, or [(inputs, hand-worked answer, tolerance)].
 HAND_CHECKED = {
-    # --- seed 17: exploding gradients ---
+    # --- interview question 17: exploding gradients ---
     ("exploding-gradients-quiz", "what-are-exploding-gradients"): "b",
     ("exploding-gradients-quiz", "signs-of-exploding-gradients"): [
         "a",
@@ -35,7 +37,8 @@ HAND_CHECKED = {
         "c",
         "d",
         "f",
-    ],  # redesign, LSTM, clipping, regularization
+        "g",
+    ],  # question 17's five: redesign, LSTM, clipping, regularization, ReLU
     ("exploding-gradients-quiz", "clipnorm-norm-after-clipping"): [
         # np.linalg.norm's last bit depends on the CPU's BLAS kernel (2 came out as 1.9999999999999998).
         ({"g": [3, -4, 0], "c": 1.0}, 1.0, 1e-12),  # |g| = 5 > 1: clipped to norm 1
@@ -54,6 +57,8 @@ HAND_CHECKED = {
     ("exploding-gradients-quiz", "keras-clipping-defaults"): "c",  # clipnorm/clipvalue default to None
     ("exploding-gradients-quiz", "keras-clipnorm-per-weight"): "b",  # per weight array in tf.keras 2 / Keras 3
     ("exploding-gradients-quiz", "weight-regularization-facts"): ["a", "c", "e"],
+    ("exploding-gradients-quiz", "recurrent-regularizer"): "b",  # recurrent_regularizer penalizes W; kernel_ is U
+    ("exploding-gradients-quiz", "truncated-bptt"): "a",  # full forward pass, gradient through at most k steps
     ("exploding-gradients-quiz", "repeated-factor-growth"): [
         ({"w": 2.0, "T": 10}, 1024.0, 0),  # 2^10
         ({"w": 0.5, "T": 10}, 0.0009765625, 0),  # 1/1024: vanishing
@@ -75,7 +80,7 @@ HAND_CHECKED = {
         ({"g1": [6, 0], "g2": [-8], "c": 2.0, "lr": 0.01}, 0.02, 1e-12),  # N = 10 > 2: lr * 2
     ],
     ("backprop-quiz", "sigmoid-derivative-max"): 0.25,  # at z = 0: 0.5 * 0.5
-    # --- seed 18: RNN ---
+    # --- interview question 18: RNN ---
     ("rnn-quiz", "why-recurrent"): "b",
     ("rnn-quiz", "what-is-the-hidden-state"): "d",
     ("rnn-quiz", "initial-state"): "a",  # s_{-1} = 0
@@ -89,12 +94,23 @@ HAND_CHECKED = {
         ({"z": [0.0, 0.0, 0.0]}, 1 / 3, 1e-12),
     ],
     ("rnn-quiz", "why-hard-to-train"): "c",
+    ("rnn-quiz", "relu-rnn-step"): [
+        ({"U": 0.5, "W": 0.9, "x": -2.0, "s": 1.7}, 0.53, 1e-12),  # max(0, -1 + 1.53)
+        ({"U": 1.0, "W": -1.0, "x": 0.5, "s": 1.0}, 0.0, 0),  # max(0, 0.5 - 1) = 0
+    ],
+    ("rnn-quiz", "one-hot-next-word"): [
+        # "I" picks U[0] = 1: s0 = tanh(1) = 0.7616, scores (0.7616, 0, -0.7616), e^s = (2.1417, 1, 0.4669), sum 3.6086
+        ({"U": [1.0, 0.5, -1.0], "V": [1.0, 0.0, -1.0], "word": "I", "target": "I"}, 0.5935, 5e-5),
+        ({"U": [1.0, 0.5, -1.0], "V": [1.0, 0.0, -1.0], "word": "I", "target": "like"}, 0.2771, 5e-5),  # 1 / 3.6086
+        ({"U": [0.3, -1.2, 2.0], "V": [0.0, 0.0, 0.0], "word": "like", "target": "cats"}, 1 / 3, 1e-12),  # scores 0
+    ],
+    ("rnn-quiz", "sequence-length"): "a",  # the current state assumed to depend on a few states before it
     ("rnn-quiz", "rnn-step-order"): ["prev", "mix", "squash", "scores", "softmax"],
     ("rnn-quiz", "rnn-parameter-count"): [
         ({"D": 10, "H": 20, "K": 5}, 700, 0),  # 20*10 + 20*20 + 5*20
         ({"D": 3, "H": 2, "K": 4}, 18, 0),  # 6 + 4 + 8
     ],
-    # --- seed 19: LSTM ---
+    # --- interview question 19: LSTM ---
     ("lstm-quiz", "forget-gate-role"): "b",
     ("lstm-quiz", "sigmoid-versus-tanh"): "d",
     ("lstm-quiz", "forget-gate-value"): [
@@ -123,7 +139,7 @@ HAND_CHECKED = {
         ({"D": 100, "H": 128}, 117248, 0),  # 4 * (128*228 + 128) = 4 * 29312
     ],
     ("lstm-quiz", "gru-variant"): "a",
-    # --- seed 20: how a CNN works ---
+    # --- interview question 20: how a CNN works ---
     ("cnn-quiz", "and-neuron-logic"): "b",
     ("cnn-quiz", "soft-and-neuron"): [
         ({"w1": 20.0, "w2": 20.0, "b": -30.0, "x1": 1, "x2": 1}, 0.99995, 1e-5),  # the seed: sigma(10)
@@ -138,6 +154,7 @@ HAND_CHECKED = {
         ({"H": 227, "K": 11, "S": 4, "P": 0}, 55, 0),  # AlexNet's first layer
     ],
     ("cnn-quiz", "conv-value"): [
+        ({"patch": QUESTION_20_WINDOW, "kernel": QUESTION_20_FILTER}, -8, 0),  # 4*0 + ... + -4*2, as question 20
         ({"patch": [[3, 1, 5], [2, 0, 4], [1, 2, 5]], "kernel": VERTICAL}, -8, 0),  # (3-5) + (2-4) + (1-5)
         ({"patch": [[3, 1, 5], [2, 0, 4], [1, 2, 5]], "kernel": HORIZONTAL}, 1, 0),  # (3+1+5) - (1+2+5)
     ],
@@ -153,7 +170,20 @@ HAND_CHECKED = {
     ("cnn-quiz", "why-relu"): ["a", "c", "e"],
     ("cnn-quiz", "conv-value-steps"): ["pad", "window", "multiply", "sum", "bias"],
     ("cnn-quiz", "hidden-nonlinearity"): "d",
-    # --- seed 16: common CNN models ---
+    ("cnn-quiz", "festival-perceptron"): ["a", "b"],  # z = 7x1 + 3x2 - 5 > 0 only when x1 = 1
+    ("cnn-quiz", "festival-bias"): "c",  # -10 < b <= -7
+    ("cnn-quiz", "festival-probability"): [
+        ({"b": -5.0, "x1": 1, "x2": 0}, 0.8808, 5e-5),  # sigma(2)
+        ({"b": -5.0, "x1": 1, "x2": 1}, 0.99331, 5e-6),  # sigma(5)
+        ({"b": -3.0, "x1": 0, "x2": 1}, 0.5, 1e-12),  # sigma(0)
+    ],
+    ("cnn-quiz", "layer-order"): ["input", "conv", "relu", "pool", "fc"],
+    ("cnn-quiz", "input-preprocessing"): "a",  # the training mean, subtracted from every set
+    ("cnn-quiz", "fc-parameter-count"): [
+        ({"C": 256, "H": 6, "M": 4096}, 37752832, 0),  # AlexNet's first FC layer: 9216 * 4096 + 4096
+        ({"C": 16, "H": 2, "M": 10}, 650, 0),  # 64 * 10 + 10
+    ],
+    # --- interview question 16: common CNN models ---
     ("cnn-models-quiz", "lenet"): "c",
     ("cnn-models-quiz", "alexnet"): ["a", "c", "e"],  # ReLU, dropout, GPUs
     ("cnn-models-quiz", "vgg"): "b",
@@ -232,6 +262,34 @@ def test_variants_are_stable_varied_and_answered_by_the_answer_function(slug, ke
         assert "{{" not in prompt and "{{" not in variant.prompt("zh") and "{{" not in variant.explanation("zh")
         seen.add(prompt)
     assert len(seen) >= 2 * MIN_DISTINCT_VARIANTS  # students rarely share a variant
+
+
+@pytest.mark.parametrize("slug,key", PARAMETERIZED)
+def test_the_tolerance_holds_at_the_small_answer_end(slug, key):
+    # The smallest answers a question draws are where a slack that is not relative hides a wrong answer.
+    bundle, question = question_of(slug, key)
+    answers = sorted({bundle.variant(question, seed).answer for seed in range(200)}, key=abs)
+    tolerance = question.tolerance
+    for want in answers[:8] + answers[-2:]:
+        bound = tolerance.abs + tolerance.rel * abs(want)
+        assert tolerance.accepts(want, want)
+        if abs(want) > bound:
+            assert not tolerance.accepts(0.0, want), (want, bound)
+        if bound:
+            assert tolerance.accepts(want + 0.99 * bound, want) and tolerance.accepts(want - 0.99 * bound, want)
+        wrong = max(1.01 * bound, 1e-9 * abs(want), 1e-12)
+        assert not tolerance.accepts(want + wrong, want) and not tolerance.accepts(want - wrong, want), (want, bound)
+
+
+def test_numbers_in_formulas_are_written_for_reading():
+    bundle, question = question_of("exploding-gradients-quiz", "repeated-factor-growth")
+    variant = bundle.variant_from_inputs(question, {"w": 1.5, "T": 40})
+    assert variant.values["answer"] == "1.10573e+07"  # as a student may type it, outside formulas
+    for language in ("en", "zh"):
+        explanation = variant.explanation(language)
+        assert r"\approx 1.10573 \times 10^{7}$" in explanation and "e+07" not in explanation
+    tiny = bundle.variant_from_inputs(question, {"w": 0.5, "T": 40})
+    assert r"9.09495 \times 10^{-13}" in tiny.explanation("en")
 
 
 def test_a_rebuilt_variant_shows_the_same_numbers():

@@ -65,7 +65,7 @@ def test_a_removed_quiz_or_question_is_deactivated_not_deleted(tmp_path):
     report = quiz_sync(root=tmp_path)
     assert report.updated == ["rnn-quiz"]
     assert Question.objects.get(key="initial-state").is_active is False
-    assert Quiz.objects.get(slug="rnn-quiz").question_count == 8
+    assert Quiz.objects.get(slug="rnn-quiz").question_count == 11  # 12 in the bundle, one removed
     shutil.rmtree(folder)
     assert quiz_sync(root=tmp_path).deactivated == ["rnn-quiz"]
     assert Quiz.objects.get(slug="rnn-quiz").is_active is False

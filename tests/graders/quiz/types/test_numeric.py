@@ -44,6 +44,20 @@ def test_relative_tolerance_and_how_tolerances_are_stated():
     assert render(Tolerance().describe()) == "exact value"
 
 
+def test_a_relative_tolerance_stays_relative_for_a_tiny_answer():
+    # 0.5 ** 40 = 9.09e-13: "within 1 %" must not accept 0 (a fixed slack of 1e-12 once did).
+    tolerance, want = Tolerance(rel=0.01), 0.5**40
+    assert not tolerance.accepts(0.0, want)
+    assert tolerance.accepts(9.1e-13, want) and not tolerance.accepts(9.2e-13, want)
+    assert not Tolerance().accepts(1e-300, 0.0) and Tolerance().accepts(0.0, 0.0)
+
+
+def test_a_bound_typed_exactly_is_accepted_despite_rounding():
+    assert Tolerance(abs=0.1).accepts(0.4, 0.3) and Tolerance(abs=0.1).accepts(0.2, 0.3)  # |0.4 - 0.3| > 0.1 in floats
+    assert Tolerance(rel=0.01).accepts(1034.24, 1024.0) and Tolerance(rel=0.01).accepts(1013.76, 1024.0)
+    assert not Tolerance(abs=0.1).accepts(0.4000001, 0.3)
+
+
 @pytest.mark.parametrize(
     "raw,message",
     [
