@@ -140,14 +140,22 @@ def _limit_refusal(assignment: Assignment, refusal: Refusal) -> ValidationError:
     )
 
 
+def credit_hold_student(*, user) -> dict[int, Membership]:
+    """Lock the student's memberships until the transaction ends, and return them by course.
+
+    Serializes one student's new work: two submissions at once must not both take the last attempt.
+    Taken again (a no-op) when the work is judged; submissions take it before storing the row.
+    """
+    return {m.course_id: m for m in Membership.objects.select_for_update().filter(user=user)}
+
+
 def _credit_new_work(*, user, work: Work, target: Assignment | None = None) -> list[AssignmentCredit]:
     """Write what new work counts for: every assignment of the student's courses open for them at its time.
 
     With a ``target`` (the assignment whose page it was sent from) the work must count there, else
     ValidationError says why and nothing is written. Call inside the transaction that stored it.
     """
-    # Serialize one student's work: two submissions at once must not both take the last attempt.
-    memberships = {m.course_id: m for m in Membership.objects.select_for_update().filter(user=user)}
+    memberships = credit_hold_student(user=user)
     student_courses = [course_id for course_id, m in memberships.items() if not m.is_staff_role]
     assignments = _counting_assignments(course_ids=student_courses, key=work.key, at=work.at)
     if target is not None and target.pk not in {a.pk for a in assignments}:

@@ -10,6 +10,9 @@ from courses import credit, selectors
 
 
 class SubmissionCredit:
+    def hold(self, *, user):
+        credit.credit_hold_student(user=user)
+
     def judge_new(self, *, submission, assignment_id):
         credit.credit_judge_submission(submission=submission, assignment_id=assignment_id)
 

@@ -68,6 +68,14 @@ class CreditTarget:
 
 
 class CreditPolicy(Protocol):
+    def hold(self, *, user) -> None:
+        """Serialize one student's new work: called in the storing transaction, before the row exists.
+
+        A submission's time is when it was stored, so the row must be created under the same lock
+        that judges it: otherwise the later of two concurrent submissions can be judged first and
+        the earlier one, not seeing it, takes the last attempt as well.
+        """
+
     def judge_new(self, *, submission, assignment_id: int | None) -> None:
         """Record what a just-stored submission counts for, in the transaction that stored it.
 
@@ -89,6 +97,9 @@ class CreditPolicy(Protocol):
 
 class _NoCredit:
     """Without a registered policy nothing counts anywhere."""
+
+    def hold(self, *, user) -> None:
+        return None
 
     def judge_new(self, *, submission, assignment_id: int | None) -> None:
         return None

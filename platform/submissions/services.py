@@ -48,6 +48,7 @@ def submission_create(*, user, exercise: Exercise, source: str, assignment_id: i
     """
     validate_source(source)
     with transaction.atomic():
+        credit_policy().hold(user=user)
         submission = Submission.objects.create(user=user, exercise=exercise, source=source)
         credit_policy().judge_new(submission=submission, assignment_id=assignment_id)
     transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))

@@ -208,7 +208,7 @@ def conv2d_single(image, kernel, stride=1, pad=0):
         (
             "conv2d-single",
             CONV2D_FLIPPED_WITHOUT_PADDING,
-            {"flipped_kernel": ["seed_example", "remainder_stride2"], "ignore_padding": ["zeros_image_pad1"]},
+            {"flipped_kernel": ["question20_example", "remainder_stride2"], "ignore_padding": ["zeros_image_pad1"]},
             ["stride2_pad1", "pad2"],  # both mistakes at once
         ),
         (
@@ -224,7 +224,7 @@ def conv2d_single(image, kernel, stride=1, pad=0):
             "conv2d-single",
             CONV2D_TWO_MISTAKES,
             {
-                "flipped_kernel": ["seed_example", "pad2", "kernel_equals_image"],
+                "flipped_kernel": ["question20_example", "pad2", "kernel_equals_image"],
                 "window_not_strided": ["symmetric_kernel_stride2"],
             },
             ["stride2_pad1", "remainder_stride2"],
