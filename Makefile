@@ -53,10 +53,8 @@ run: setup
 	@echo; echo "dlgrade on http://$(HOST):$(PORT)  (Ctrl-C stops web and worker)"; echo "demo accounts:"
 	@DJANGO_DEBUG=1 $(PY) manage.py demo_accounts
 	@echo
-	@trap 'kill 0' INT TERM EXIT; \
-	DJANGO_DEBUG=1 $(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) -Q $${DLGRADE_GRADING_QUEUE:-grading},$${DLGRADE_BATCH_QUEUE:-batch},$${DLGRADE_LTI_QUEUE:-lti} --without-gossip --without-mingle & \
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
-	wait -n; echo "a process stopped: stopping web and worker"
+	@DJANGO_DEBUG=1 exec $(PY) -m config.serve --host $(HOST) --port $(PORT) --concurrency $(WORKER_CONCURRENCY) \
+		--queues $${DLGRADE_GRADING_QUEUE:-grading},$${DLGRADE_BATCH_QUEUE:-batch},$${DLGRADE_LTI_QUEUE:-lti}
 
 test: $(VENV)/.installed node_modules/.installed
 	@mkdir -p var

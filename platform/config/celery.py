@@ -2,13 +2,15 @@
 
 import logging
 import os
+import signal
 
 from celery import Celery
-from celery.signals import task_prerun, worker_init
+from celery.signals import task_prerun, worker_init, worker_process_init
 from django.conf import settings
 from django.db import close_old_connections
 
 from config import broker  # noqa: F401 - registers the embedded broker's transport alias
+from config.serve import die_with_parent
 from graders.sandbox import Zygote, confinement_selftest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -53,3 +55,10 @@ def recycle_database_connection(task=None, **kwargs) -> None:
     if task is not None and getattr(task.request, "is_eager", False):
         return
     close_old_connections()
+
+
+@worker_process_init.connect
+def die_with_the_worker(**kwargs) -> None:
+    """A pool process whose worker was killed would be left grading (or spinning) on its own; its
+    zygote and the zygote's children already die with it (their parent-death signals)."""
+    die_with_parent(signal.SIGKILL)
