@@ -121,7 +121,7 @@ def main() -> None:
         )
     for row in rows:
         if row["scenario"] == "looping":
-            # Issue 18's target: 3 x the case limit (the budget), plus the trusted side's own work after
+            # The target: 3 x the case limit (the budget), plus the trusted side's own work after
             # it (killing the child, building the verdict), which no student code can stretch.
             budget = 3.0 * row["time_limit_s"]
             after = row["worker_s"] - budget

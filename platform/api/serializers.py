@@ -70,7 +70,11 @@ class ExerciseSerializer(serializers.ModelSerializer):
         }
     )
     def get_limits(self, exercise: Exercise) -> dict:
-        return {"time_s": exercise.time_limit_s, "memory_mib": exercise.memory_limit_mib, "budget_s": exercise.time_budget_s}
+        return {
+            "time_s": exercise.time_limit_s,
+            "memory_mib": exercise.memory_limit_mib,
+            "budget_s": exercise.time_budget_s,
+        }
 
     def get_url(self, exercise: Exercise) -> str:
         return reverse("api:exercise-detail", args=[exercise.slug], request=self.context.get("request"))
