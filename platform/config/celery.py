@@ -3,6 +3,7 @@
 import logging
 import os
 import signal
+from datetime import UTC, datetime
 
 from celery import Celery
 from celery.signals import task_prerun, worker_init, worker_process_init
@@ -21,25 +22,42 @@ app.autodiscover_tasks()
 log = logging.getLogger("dlgrade.worker")
 
 
+# This worker's sandbox as its latest self-test found it; operations/worker.py reports it with the heartbeat.
+SANDBOX_REPORT: dict = {"layers": [], "missing": [], "problems": [], "passed_at": None}
+
+
+def sandbox_selftest() -> list[str]:
+    """Start a zygote, prove the confinement holds, record the result in SANDBOX_REPORT; return the problems."""
+    layers: list[str] = []
+    missing: list[str] = []
+    try:
+        zygote = Zygote(settings.DLGRADE_SANDBOX)
+        zygote.start()
+    except Exception as exc:
+        problems = [f"the sandbox cannot start: {exc}"]
+    else:
+        try:
+            layers, missing = list(zygote.layers), list(zygote.missing)
+            problems = confinement_selftest(zygote)
+        finally:
+            zygote.close()
+    SANDBOX_REPORT.update(layers=layers, missing=missing, problems=problems)
+    if not problems:
+        SANDBOX_REPORT["passed_at"] = datetime.now(UTC)
+    return problems
+
+
 @worker_init.connect
 def refuse_to_grade_unconfined(**kwargs) -> None:
     """Before any pool process starts: report the sandbox's layers and prove the confinement holds.
 
     If a probe opens a socket or reads a host file, the worker exits instead of grading.
     """
-    try:
-        zygote = Zygote(settings.DLGRADE_SANDBOX)
-        zygote.start()
-    except Exception as exc:
-        problems, zygote = [f"the sandbox cannot start: {exc}"], None
-    else:
-        try:
-            log.info("sandbox layers: %s", ", ".join(zygote.layers))
-            if zygote.missing:
-                log.warning("sandbox layers missing on this host: %s", "; ".join(zygote.missing))
-            problems = confinement_selftest(zygote)
-        finally:
-            zygote.close()
+    problems = sandbox_selftest()
+    if SANDBOX_REPORT["layers"]:
+        log.info("sandbox layers: %s", ", ".join(SANDBOX_REPORT["layers"]))
+    if SANDBOX_REPORT["missing"]:
+        log.warning("sandbox layers missing on this host: %s", "; ".join(SANDBOX_REPORT["missing"]))
     if problems:
         log.critical("sandbox self-test failed, this worker refuses to grade: %s", "; ".join(problems))
         raise SystemExit(78)  # Celery's signal dispatch lets SystemExit through: the worker stops
