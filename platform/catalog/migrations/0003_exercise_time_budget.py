@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_backprop_topic'),
+        ("catalog", "0002_backprop_topic"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exercise',
-            name='time_budget_s',
+            model_name="exercise",
+            name="time_budget_s",
             field=models.FloatField(db_default=0.0),
         ),
     ]
