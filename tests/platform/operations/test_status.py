@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from catalog.models import Exercise
@@ -85,3 +86,14 @@ def test_re_sending_a_platform_error_gets_it_graded(client, instructor, student,
     graded = wait_until_final(failed.pk)
     assert graded.status == "graded" and graded.score == 1.0
     assert "None." in client.get("/operations/").content.decode()
+
+
+@pytest.mark.django_db
+def test_worker_health_command_checks_this_hosts_heartbeat_and_self_test():
+    with pytest.raises(CommandError, match="no fresh heartbeat"):
+        call_command("worker_health", hostname="celery@box")
+    _heartbeat("celery@box", selftest_passed_at=None, selftest_problems=["a probe read /etc/shadow"])
+    with pytest.raises(CommandError, match="read /etc/shadow"):
+        call_command("worker_health", hostname="celery@box")
+    _heartbeat("celery@box")
+    call_command("worker_health", hostname="celery@box")
