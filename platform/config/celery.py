@@ -6,7 +6,7 @@ import signal
 from datetime import UTC, datetime
 
 from celery import Celery
-from celery.signals import task_prerun, worker_init, worker_process_init
+from celery.signals import beat_embedded_init, task_prerun, worker_init, worker_process_init
 from django.conf import settings
 from django.db import close_old_connections
 
@@ -79,4 +79,10 @@ def recycle_database_connection(task=None, **kwargs) -> None:
 def die_with_the_worker(**kwargs) -> None:
     """A pool process whose worker was killed would be left grading (or spinning) on its own; its
     zygote and the zygote's children already die with it (their parent-death signals)."""
+    die_with_parent(signal.SIGKILL)
+
+
+@beat_embedded_init.connect
+def beat_dies_with_the_worker(**kwargs) -> None:
+    """`worker --beat` runs beat as a child process: it goes with its worker too."""
     die_with_parent(signal.SIGKILL)

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 STOP_GRACE_S = 3.0  # then SIGKILL: everything is gone well within 5 s of Ctrl-C
@@ -34,9 +35,18 @@ def die_with_parent(sig: int = signal.SIGTERM) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
 
 
-def _child_setup() -> None:
-    die_with_parent(signal.SIGTERM)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+def _child_setup(sig: int) -> Callable[[], None]:
+    def setup() -> None:
+        die_with_parent(sig)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    return setup
+
+
+# If this process dies without stopping them (SIGKILL, a crash), its children go at once: the worker
+# by SIGKILL, since a warm shutdown waits for running gradings (and a worker was once seen to
+# ignore SIGTERM for more than 10 s); its pool processes and beat follow it (config/celery.py).
+DEATH_SIGNAL = {"worker": signal.SIGKILL, "web": signal.SIGTERM}
 
 
 def _descendants(roots: set[int]) -> set[int]:
@@ -120,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, command in commands(args).items():
         if _stop_requested:
             break
-        processes[name] = subprocess.Popen(command, start_new_session=True, preexec_fn=_child_setup)
+        processes[name] = subprocess.Popen(command, start_new_session=True, preexec_fn=_child_setup(DEATH_SIGNAL[name]))
     stopped = ""
     while not _stop_requested and not stopped:
         stopped = next((name for name, p in processes.items() if p.poll() is not None), "")

@@ -1,4 +1,4 @@
-"""Ctrl-C on `make run` in a terminal stops web, worker, beat, zygotes and sandbox children at once, saying so once."""
+"""Ctrl-C or SIGTERM on `make run` in a terminal stops web, worker, beat, zygotes and sandbox children at once, saying so once."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pty
 import re
 import select
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -88,8 +89,15 @@ class Terminal:
         return self.output.decode(errors="replace")
 
 
+def _supervisor(tree: dict[int, tuple[str, str]]) -> int:
+    return next(pid for pid, (_, command) in tree.items() if "config.serve" in command)
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs GNU make")
-def test_ctrl_c_on_make_run_stops_everything_within_five_seconds(tmp_path):
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm-to-make", "supervisor-killed"])
+def test_stopping_make_run_stops_everything_within_five_seconds(tmp_path, how):
+    """Ctrl-C in the terminal, SIGTERM to make (a service manager), or the supervisor itself killed
+    (its children must not stay behind as orphans)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "MAKEFLAGS", "MFLAGS"}}
     env.update(DLGRADE_VAR_DIR=str(tmp_path), DJANGO_DEBUG="1", DLGRADE_DEMO_PASSWORD="demo-pass-1")
@@ -118,7 +126,12 @@ def test_ctrl_c_on_make_run_stops_everything_within_five_seconds(tmp_path):
         snapshot = _process_tree(terminal.pid)
         before = len(terminal.output)
 
-        os.write(terminal.fd, b"\x03")  # Ctrl-C, as typed
+        if how == "ctrl-c":
+            os.write(terminal.fd, b"\x03")  # as typed
+        elif how == "sigterm-to-make":
+            os.kill(terminal.pid, signal.SIGTERM)
+        else:
+            os.kill(_supervisor(snapshot), signal.SIGKILL)
         pressed = time.monotonic()
         while time.monotonic() - pressed < 5 and _still_running(snapshot):
             terminal.read(0.1)
@@ -130,7 +143,7 @@ def test_ctrl_c_on_make_run_stops_everything_within_five_seconds(tmp_path):
             os.kill(pid, 9)
         os.close(terminal.fd)
     after = terminal.output[before:].decode(errors="replace")
-    assert not left, f"still running {elapsed:.1f} s after Ctrl-C:\n" + "\n".join(left)
-    assert len(re.findall(r"stopping web and worker", after)) == 1, after
+    assert not left, f"still running {elapsed:.1f} s after {how}:\n" + "\n".join(left)
+    assert len(re.findall(r"stopping web and worker", after)) == (0 if how == "supervisor-killed" else 1), after
     assert after.count("Warm shutdown") <= 1, after
     assert "Segmentation fault" not in after and "Traceback" not in after and "Error " not in after, after
