@@ -75,6 +75,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/sandbox_bench.py
 	$(PY) bench/batch_bench.py
 	$(PY) bench/dashboard_bench.py
+	$(PY) bench/trust_bench.py
 
 # Batch grading: 1000 relu files with --workers 1 and 2, then --distributed over two workers (needs Redis).
 bench-batch: $(VENV)/.installed
