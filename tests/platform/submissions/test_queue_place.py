@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from submissions.models import Submission
@@ -40,3 +41,11 @@ def test_wait_is_rounds_of_running_slots_times_the_mean_recent_grading(student, 
     place = submission_queue_place(submission=mine)
     # number 3 with two gradings running at once: two rounds of the mean 3 s
     assert place.position == 3 and place.wait_s == pytest.approx(6.0)
+
+
+def test_the_verdict_panel_says_the_place_in_the_students_language(client, student, relu_exercise):
+    mine = _make(student, relu_exercise)
+    client.force_login(student)
+    url = reverse("submissions:panel", args=[mine.pk])
+    assert "Number 1 in the queue" in client.get(url).content.decode()
+    assert "队列中第 1 位" in client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
