@@ -51,7 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "operations.metrics.RequestCountMiddleware",  # first: it counts every response, redirects included
+    "operations.middleware.ProbeMiddleware",  # /healthz, /readyz: before host checks and the HTTPS redirect
+    "operations.middleware.RequestCountMiddleware",  # it counts every other response, redirects included
     "django.middleware.security.SecurityMiddleware",
     "config.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

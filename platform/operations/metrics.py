@@ -92,15 +92,3 @@ def exposition() -> bytes:
         registry.register(REQUESTS)
     registry.register(PlatformCollector())
     return generate_latest(registry)
-
-
-class RequestCountMiddleware:
-    """Counts every response by method and status class (2xx, 3xx, ...)."""
-
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        REQUESTS.labels(request.method, f"{response.status_code // 100}xx").inc()
-        return response

@@ -1,4 +1,5 @@
-"""The probes at the site's root, where orchestrators and Prometheus expect them."""
+"""The probes at the site's root, where orchestrators and Prometheus expect them (the middleware answers
+/healthz and /readyz before these routes are reached; they are here so that reverse() knows them)."""
 
 from django.urls import path
 

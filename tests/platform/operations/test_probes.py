@@ -40,6 +40,16 @@ def test_healthz_answers_without_a_session(client):
 
 
 @pytest.mark.django_db
+def test_probes_answer_any_host_over_plain_http(client, settings):
+    """A container healthcheck asks 127.0.0.1 over HTTP, which production's settings would refuse or redirect."""
+    settings.ALLOWED_HOSTS = ["grader.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz", HTTP_HOST="127.0.0.1:8000").status_code == 200
+    assert client.get("/readyz", HTTP_HOST="127.0.0.1:8000").status_code == 503  # no worker: an answer, not a 400
+    assert client.get("/exercises/", HTTP_HOST="127.0.0.1:8000").status_code == 400  # everything else is still checked
+
+
+@pytest.mark.django_db
 def test_readyz_is_not_ready_without_a_worker(client):
     response = client.get("/readyz")
     assert response.status_code == 503
