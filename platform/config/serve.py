@@ -3,7 +3,7 @@
     python -m config.serve --host 127.0.0.1 --port 8000 --concurrency 2 --queues grading,batch,lti
 
 Each child runs in a session of its own, so the terminal's Ctrl-C reaches only this process, which
-stops them once: SIGTERM to each child's process group, then SIGKILL to what is left after
+says so in one line (their output is relayed until then, and dropped after) and stops them once: SIGTERM to each child's process group, then SIGKILL to what is left after
 ``STOP_GRACE_S`` (a worker's warm shutdown would wait for a looping submission; acks-late grading
 is redelivered on the next start). A shell trap of ``kill 0`` used to signal its own group again
 from inside the trap (a burst of "Warm shutdown" lines, make's "Segmentation fault") and could
@@ -20,6 +20,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -96,6 +97,26 @@ def commands(args: argparse.Namespace) -> dict[str, list[str]]:
     }
 
 
+class Relay:
+    """Copy a child's output to ours until the stop; then drop it, so that stopping says one line
+    (a worker's warm shutdown and beat would add their own)."""
+
+    muted = threading.Event()
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.thread = threading.Thread(target=self._copy, daemon=True)
+        self.thread.start()
+
+    def _copy(self) -> None:
+        out = sys.stdout.buffer
+        for line in iter(self.stream.readline, b""):
+            if not self.muted.is_set():
+                with contextlib.suppress(OSError, ValueError):
+                    out.write(line)
+                    out.flush()
+
+
 def stop(processes: dict[str, subprocess.Popen]) -> None:
     """SIGTERM every child's group, wait up to STOP_GRACE_S, then SIGKILL whatever of them remains."""
     everything = _descendants({p.pid for p in processes.values()})
@@ -127,17 +148,28 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _on_signal)
     processes: dict[str, subprocess.Popen] = {}
+    relays: dict[str, Relay] = {}
     for name, command in commands(args).items():
         if _stop_requested:
             break
-        processes[name] = subprocess.Popen(command, start_new_session=True, preexec_fn=_child_setup(DEATH_SIGNAL[name]))
+        processes[name] = subprocess.Popen(
+            command,
+            start_new_session=True,
+            preexec_fn=_child_setup(DEATH_SIGNAL[name]),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        relays[name] = Relay(processes[name].stdout)
     stopped = ""
     while not _stop_requested and not stopped:
         stopped = next((name for name, p in processes.items() if p.poll() is not None), "")
         time.sleep(0.1)
     if stopped:
+        relays[stopped].thread.join(timeout=1)  # what it said last tells why it stopped
+        Relay.muted.set()
         print(f"the {stopped} process stopped: stopping web and worker", flush=True)
     else:
+        Relay.muted.set()
         print("stopping web and worker", flush=True)
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)  # one stop, however often Ctrl-C is pressed

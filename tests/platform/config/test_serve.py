@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pty
-import re
 import select
 import shutil
 import signal
@@ -144,6 +143,9 @@ def test_stopping_make_run_stops_everything_within_five_seconds(tmp_path, how):
         os.close(terminal.fd)
     after = terminal.output[before:].decode(errors="replace")
     assert not left, f"still running {elapsed:.1f} s after {how}:\n" + "\n".join(left)
-    assert len(re.findall(r"stopping web and worker", after)) == (0 if how == "supervisor-killed" else 1), after
-    assert after.count("Warm shutdown") <= 1, after
+    said = [line for line in after.replace("^C", "").splitlines() if line.strip()]
+    if how == "supervisor-killed":  # nobody left to say it; make may report its child's death
+        assert all(line.startswith("make: ***") for line in said), after
+    else:
+        assert said == ["stopping web and worker"], after
     assert "Segmentation fault" not in after and "Traceback" not in after and "Error " not in after, after
