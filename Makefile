@@ -1,9 +1,11 @@
 # One entry point for every routine. `make run` and `make test` work on a fresh Debian/Ubuntu
-# machine with Python 3.11: everything else is installed here, into .venv and node_modules.
+# machine with Python 3.11, 3.12 or 3.13: everything else is installed here, into .venv and node_modules.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The newest Python 3.11-3.13 that actually runs (a pyenv shim can exist for a version it does not select).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	  $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null && command -v $$p && break; done)
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -32,8 +34,9 @@ system-packages:
 	fi
 
 $(VENV)/.installed: pyproject.toml requirements.lock
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "dlgrade needs Python 3.11, found " + sys.version.split()[0]'
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || (echo "python3-venv is missing: sudo apt-get install python3.11-venv" && exit 1)
+	@test -n "$(PYTHON)" || { echo "dlgrade needs Python 3.11, 3.12 or 3.13 (python3.X on PATH); none was found"; exit 1; }
+	@$(PYTHON) -c 'import sys; assert (3, 11) <= sys.version_info[:2] <= (3, 13), "dlgrade needs Python 3.11 to 3.13, found " + sys.version.split()[0]'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || (echo "python3-venv is missing: sudo apt-get install python3-venv (or python3.X-venv)" && exit 1)
 	$(PY) -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[dev]"
 	@touch $@
 
@@ -53,10 +56,8 @@ run: setup
 	@echo; echo "dlgrade on http://$(HOST):$(PORT)  (Ctrl-C stops web and worker)"; echo "demo accounts:"
 	@DJANGO_DEBUG=1 $(PY) manage.py demo_accounts
 	@echo
-	@trap 'kill 0' INT TERM EXIT; \
-	DJANGO_DEBUG=1 $(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) -Q $${DLGRADE_GRADING_QUEUE:-grading},$${DLGRADE_BATCH_QUEUE:-batch},$${DLGRADE_LTI_QUEUE:-lti} --without-gossip --without-mingle & \
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
-	wait -n; echo "a process stopped: stopping web and worker"
+	@DJANGO_DEBUG=1 exec $(PY) -m config.serve --host $(HOST) --port $(PORT) --concurrency $(WORKER_CONCURRENCY) \
+		--queues $${DLGRADE_GRADING_QUEUE:-grading},$${DLGRADE_BATCH_QUEUE:-batch},$${DLGRADE_LTI_QUEUE:-lti}
 
 test: $(VENV)/.installed node_modules/.installed
 	@mkdir -p var
@@ -74,6 +75,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/sandbox_bench.py
 	$(PY) bench/batch_bench.py
 	$(PY) bench/dashboard_bench.py
+	$(PY) bench/trust_bench.py
 
 # Batch grading: 1000 relu files with --workers 1 and 2, then --distributed over two workers (needs Redis).
 bench-batch: $(VENV)/.installed

@@ -119,6 +119,17 @@ def main() -> None:
             f"{row['worker_s'] / row['time_limit_s']:8.2f} {row['verdict_bytes'] / 1024:11.1f} "
             f"{row['peak_rss_growth_mb']:13.1f} {row['score']:6.2f}"
         )
+    for row in rows:
+        if row["scenario"] == "looping":
+            # The target: 3 x the case limit (the budget), plus the trusted side's own work after
+            # it (killing the child, building the verdict), which no student code can stretch.
+            budget = 3.0 * row["time_limit_s"]
+            after = row["worker_s"] - budget
+            verdict = "met" if after <= 0.1 else "MISSED"
+            print(
+                f"looping submission: {row['worker_s'] / row['time_limit_s']:.2f} x the case limit of worker time "
+                f"= budget {budget:g} s + {after * 1000:.0f} ms to stop it and write the verdict (target 3 x + <= 0.1 s: {verdict})"
+            )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import Counter
 from pathlib import Path
 
 from graders.bundle import Bundle, BundleError, load_cached
@@ -45,6 +46,9 @@ class SandboxPool:
         self._local = threading.local()
         self._all: list[tuple[int, Zygote]] = []  # with the pid that started it
         self._lock = threading.Lock()
+        # What this process's sandboxes did since the last take_tally(): case outcomes, platform
+        # errors, zygote restarts. The platform adds it to shared counters (the metrics).
+        self._tally: Counter[str] = Counter()
 
     def zygote(self) -> Zygote:
         zygote = getattr(self._local, "zygote", None)
@@ -65,11 +69,27 @@ class SandboxPool:
 
     def grade(self, bundle: Bundle, source: str) -> Verdict:
         """Grade with this thread's zygote. Raises SandboxUnavailable (or whatever failed) to retry."""
+        zygote = None
         try:
-            return grade(bundle, source, zygote=self.zygote())
+            zygote = self.zygote()
+            restarts = zygote.restarts
+            verdict = grade(bundle, source, zygote=zygote)
         except Exception:  # the sandbox failed, or a time limit interrupted a job: start afresh next time
+            self._count(platform_error=1, zygote_restarts=1 if zygote is not None else 0)
             self.discard()
             raise
+        self._count(zygote_restarts=zygote.restarts - restarts, **Counter(case.status for case in verdict.cases))
+        return verdict
+
+    def _count(self, **counts: int) -> None:
+        with self._lock:
+            self._tally.update({name: n for name, n in counts.items() if n})
+
+    def take_tally(self) -> dict[str, int]:
+        """Return what the sandboxes did since the last call and start counting afresh."""
+        with self._lock:
+            tally, self._tally = dict(self._tally), Counter()
+        return tally
 
     def close(self) -> None:
         """Close the zygotes this process started (a forked child leaves its parent's alone)."""

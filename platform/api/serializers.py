@@ -60,10 +60,21 @@ class ExerciseSerializer(serializers.ModelSerializer):
         return {"rtol": exercise.rtol, "atol": exercise.atol}
 
     @extend_schema_field(
-        {"type": "object", "properties": {"time_s": {"type": "number"}, "memory_mib": {"type": "integer"}}}
+        {
+            "type": "object",
+            "properties": {
+                "time_s": {"type": "number"},
+                "memory_mib": {"type": "integer"},
+                "budget_s": {"type": "number", "description": "all cases of one submission together"},
+            },
+        }
     )
     def get_limits(self, exercise: Exercise) -> dict:
-        return {"time_s": exercise.time_limit_s, "memory_mib": exercise.memory_limit_mib}
+        return {
+            "time_s": exercise.time_limit_s,
+            "memory_mib": exercise.memory_limit_mib,
+            "budget_s": exercise.time_budget_s,
+        }
 
     def get_url(self, exercise: Exercise) -> str:
         return reverse("api:exercise-detail", args=[exercise.slug], request=self.context.get("request"))

@@ -29,6 +29,8 @@ class Exercise(models.Model):
     rtol = models.FloatField()
     atol = models.FloatField()
     time_limit_s = models.FloatField()
+    # All cases of one submission together (graders' Limits.submission_budget_s); 0 until next synced.
+    time_budget_s = models.FloatField(db_default=0.0)  # a database default: older code may insert rows
     memory_limit_mib = models.IntegerField()
     case_count = models.IntegerField(default=0)
     is_active = models.BooleanField(default=True)

@@ -38,6 +38,7 @@ def _fields(bundle: Bundle) -> dict:
         "rtol": bundle.rtol,
         "atol": bundle.atol,
         "time_limit_s": bundle.limits.time_s,
+        "time_budget_s": bundle.limits.submission_budget_s,
         "memory_limit_mib": bundle.limits.memory_mib,
         "case_count": len(bundle.cases),
         "is_active": True,

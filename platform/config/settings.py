@@ -44,12 +44,15 @@ INSTALLED_APPS = [
     "batches",
     "lti_tool",  # django-lti: LMS registrations, deployments, contexts, keys (the lti app builds on it)
     "lti",
+    "operations",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
+    "operations.middleware.ProbeMiddleware",  # /healthz, /readyz: before host checks and the HTTPS redirect
+    "operations.middleware.RequestCountMiddleware",  # it counts every other response, redirects included
     "django.middleware.security.SecurityMiddleware",
     "config.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -155,6 +158,12 @@ GRADING_STALE_AFTER_S = env.int("DLGRADE_GRADING_STALE_AFTER_S", default=60)
 GRADING_RUNNING_STALE_AFTER_S = env.int("DLGRADE_GRADING_RUNNING_STALE_AFTER_S", default=TASK_TIME_LIMIT_S + 30)
 GRADING_MAX_PLATFORM_ATTEMPTS = env.int("DLGRADE_GRADING_MAX_PLATFORM_ATTEMPTS", default=3)
 DEMO_PASSWORD = env.str("DLGRADE_DEMO_PASSWORD", default="")
+# --- operations: health, metrics, the status page (platform/operations) ---
+WORKER_HEARTBEAT_S = env.float("DLGRADE_WORKER_HEARTBEAT_S", default=15.0)  # how often a worker says it is up
+# A worker re-runs its sandbox's confinement self-test this often; /readyz wants a recent pass.
+WORKER_SELFTEST_EVERY_S = env.float("DLGRADE_WORKER_SELFTEST_EVERY_S", default=600.0)
+# /metrics: a Prometheus server sends "Authorization: Bearer <token>"; empty: staff sessions only.
+METRICS_TOKEN = env.str("DLGRADE_METRICS_TOKEN", default="")
 # Batch jobs: an item claimed longer ago than this (its worker was lost), or queued while its job
 # made no progress for this long (its message was lost), is sent again; grading an item is idempotent.
 BATCH_LEASE_S = env.int("DLGRADE_BATCH_LEASE_S", default=TASK_TIME_LIMIT_S + 30)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("batches/", include("batches.urls")),
     path("api/v1/", include("api.urls")),
     path("lti/", include("lti.urls")),
+    path("operations/", include("operations.urls")),
+    path("", include("operations.probe_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

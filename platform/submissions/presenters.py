@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from graders.verdict import Verdict
 from submissions.hooks import CreditTarget, credit_policy
 from submissions.models import Submission, public_seconds
-from submissions.selectors import submission_staff_can_see, submissions_for
+from submissions.selectors import submission_queue_place, submission_staff_can_see, submissions_for
 
 MAX_ID = 2**31 - 1
 
@@ -90,7 +91,17 @@ def verdict_context(request, submission: Submission | None) -> dict:
         "credit_notes": notes,
         "timing": timing_of(submission),
         "lab_plots": lab_plots(verdict, request.LANGUAGE_CODE),
+        "queue_place": queue_place_of(submission),
     }
+
+
+def queue_place_of(submission: Submission | None) -> dict | None:
+    """A waiting submission's place in the queue and estimated wait, as the panel says them."""
+    if submission is None or submission.status != Submission.Status.QUEUED:
+        return None
+    place = submission_queue_place(submission=submission)
+    wait = None if place.wait_s is None else max(1, math.ceil(place.wait_s))
+    return {"position": place.position, "wait_s": wait, "wait_min": None if wait is None else math.ceil(wait / 60)}
 
 
 def with_credit_notes(submissions: list[Submission]) -> list[Submission]:

@@ -31,6 +31,11 @@ def grade_stored(*, bundle_path: Path | str, source: str, content_hash: str | No
     return sandbox_pool().grade(load_version(bundle_path, content_hash), source)
 
 
+def sandbox_tally() -> dict[str, int]:
+    """What this process's sandboxes did since the last call (case outcomes, platform errors, restarts)."""
+    return _pool.take_tally() if _pool is not None else {}
+
+
 @worker_process_init.connect
 def warm_sandbox(**kwargs) -> None:
     """Start this worker process's sandbox before the first submission arrives."""

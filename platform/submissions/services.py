@@ -109,6 +109,28 @@ def submission_sweep_stale(
     return report
 
 
+def submission_resend(*, submission_id: int) -> bool:
+    """Send a stuck or platform-failed submission to grading again (staff, once the cause is fixed).
+
+    It starts over as queued with a fresh count of platform attempts; a graded one is left alone.
+    """
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        if submission.status not in (
+            Submission.Status.PLATFORM_ERROR,
+            Submission.Status.QUEUED,
+            Submission.Status.RUNNING,
+        ):
+            return False
+        submission.status = Submission.Status.QUEUED
+        submission.platform_attempts = 0
+        submission.started_at = submission.graded_at = None
+        submission.save(update_fields=["status", "platform_attempts", "started_at", "graded_at"])
+    log.warning("submission %s re-sent to grading by staff", submission_id)
+    transaction.on_commit(lambda: submission_enqueue(submission_id=submission_id))
+    return True
+
+
 def submission_start(*, submission_id: int) -> Submission | None:
     """Mark a submission running; return None when it is already final (a duplicate delivery)."""
     with transaction.atomic():

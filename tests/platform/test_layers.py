@@ -22,6 +22,7 @@ LAYER = {
     "dashboard": 3,
     "api": 3,
     "lti": 3,
+    "operations": 3,
 }
 
 

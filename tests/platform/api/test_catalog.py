@@ -33,6 +33,7 @@ def test_exercises_list_and_detail(request, catalog, who):
 
     detail = api.get("/api/v1/exercises/relu/").json()
     assert "def relu(x)" in detail["starter_code"] and detail["statement_html"]["zh"]
+    assert detail["limits"] == {"time_s": 2.0, "memory_mib": 256, "budget_s": 6.0}  # all cases: 3 x the case limit
     missing = api.get("/api/v1/exercises/no-such/")
     assert missing.status_code == 404 and missing.json()["message"] == "No such exercise."
 

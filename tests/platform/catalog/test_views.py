@@ -50,3 +50,10 @@ def test_progress_by_topic_counts_solved_exercises(client, student, relu_exercis
     page = client.get(reverse("exercises:list")).content.decode()
     assert "You have solved 1 of 1 exercises." in page
     assert 'aria-valuenow="1"' in page and "1/1" in page
+
+
+def test_detail_states_the_submissions_time_budget(client, student, relu_exercise):
+    """A looping submission stops after 3 x the case limit over all cases: the page says so up front."""
+    client.force_login(student)
+    page = client.get(reverse("exercises:detail", args=["relu"])).content.decode()
+    assert "2.0 s and 256 MiB per case" in page and "at most 6 s for all cases together" in page

@@ -3,6 +3,7 @@ import shutil
 import subprocess
 
 import pytest
+import yaml
 from django.core.exceptions import ImproperlyConfigured
 
 from config.checks import refuse_insecure_production
@@ -39,7 +40,13 @@ def test_compose_file_is_valid(tmp_path):
     services = subprocess.run(
         [compose, "config", "--services"], cwd=tmp_path, capture_output=True, text=True
     ).stdout.split()
-    assert sorted(services) == ["beat", "postgres", "redis", "web", "worker"]
+    assert sorted(services) == ["beat", "flower", "postgres", "redis", "web", "worker"]
+    config = yaml.safe_load(subprocess.run([compose, "config"], cwd=tmp_path, capture_output=True, text=True).stdout)
+    assert config["services"]["flower"]["profiles"] == ["monitoring"]  # only with --profile monitoring
+    assert "sync_exercises" in str(config["services"]["web"]["command"])
+    assert "sync_quizzes" in str(config["services"]["web"]["command"])
+    assert "/readyz" in str(config["services"]["web"]["healthcheck"]["test"])
+    assert config["services"]["worker"]["healthcheck"]["test"][-1] == "worker_health"
 
 
 def test_every_task_has_a_hard_time_limit_above_any_submissions_budget(settings):
