@@ -157,21 +157,41 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("DLGRADE_TRUSTED_CLIENT_IP_HEADER", d
 
 # Single sign-on through OpenID Connect: configured only here, from the environment. Accounts are
 # matched by a verified email only (accounts.adapter.SocialAccountAdapter).
+
+
+def oidc_provider_settings(*, issuer: str, client_id: str, secret: str, label: str) -> dict:
+    """allauth's openid_connect configuration for one identity provider (also used by the SSO tests)."""
+    return {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": "sso",
+                    "name": label,
+                    "client_id": client_id,
+                    "secret": secret,
+                    "settings": {"server_url": issuer},
+                }
+            ],
+        }
+    }
+
+
+def csp_allowing_form_action_to(policy: str, url: str) -> str:
+    """The sign-in button's form is redirected to the provider: Chromium checks form-action on the redirect."""
+    origin = "/".join(url.split("/")[:3])
+    return policy.replace("form-action 'self'", f"form-action 'self' {origin}")
+
+
 OIDC_ISSUER = env.str("DLGRADE_OIDC_ISSUER", default="")
 SOCIALACCOUNT_PROVIDERS = {}
 if OIDC_ISSUER:
-    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": [
-            {
-                "provider_id": "sso",
-                "name": env.str("DLGRADE_OIDC_LABEL", default="Single sign-on"),
-                "client_id": env.str("DLGRADE_OIDC_CLIENT_ID", default=""),
-                "secret": env.str("DLGRADE_OIDC_CLIENT_SECRET", default=""),
-                "settings": {"server_url": OIDC_ISSUER},
-            }
-        ],
-    }
+    SOCIALACCOUNT_PROVIDERS = oidc_provider_settings(
+        issuer=OIDC_ISSUER,
+        client_id=env.str("DLGRADE_OIDC_CLIENT_ID", default=""),
+        secret=env.str("DLGRADE_OIDC_CLIENT_SECRET", default=""),
+        label=env.str("DLGRADE_OIDC_LABEL", default="Single sign-on"),
+    )
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # sign in to the account whose verified email the provider vouches for
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"  # an address the provider did not verify is verified by mail
@@ -233,6 +253,8 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+if OIDC_ISSUER:
+    CONTENT_SECURITY_POLICY = csp_allowing_form_action_to(CONTENT_SECURITY_POLICY, OIDC_ISSUER)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DLGRADE_MAX_REQUEST_BYTES", default=512 * 1024)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REQUIRE_SERVICES, ROOT
+from tests.oidc_provider.fixture import oidc_provider  # noqa: F401 - the local OpenID provider for SSO flows
 from tests.platform.lti.conftest import lms, lms_process, lti_worker  # noqa: F401 - the simulated LMS for LTI flows
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
