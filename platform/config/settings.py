@@ -400,6 +400,7 @@ CELERY_TASK_ROUTES = {
     "submissions.grade_submission": {"queue": CELERY_GRADING_QUEUE},
     "submissions.sweep_stale_submissions": {"queue": CELERY_GRADING_QUEUE},
     "batches.*": {"queue": CELERY_BATCH_QUEUE},
+    "courses.send_invitations": {"queue": CELERY_BATCH_QUEUE},  # a roster's mails: off the grading queue
     "lti.*": {"queue": env.str("DLGRADE_LTI_QUEUE", default="lti")},
 }
 # Calls to LMSs wait on the network: their own queue keeps them from delaying grading.
