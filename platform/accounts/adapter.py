@@ -10,6 +10,8 @@ from django.utils import translation
 
 from accounts.models import Profile
 
+QUIET_MESSAGES = {"account/messages/logged_in.txt", "account/messages/logged_out.txt"}
+
 
 def client_ip(request) -> str:
     """The client's address as allauth reads it (trusted proxy header or X-Forwarded-For count); axes uses it too."""
@@ -40,6 +42,12 @@ class AccountAdapter(DefaultAccountAdapter):
             # Fewer X-Forwarded-For entries than trusted proxies: the request did not come through
             # them, so the only address we know for sure is the socket's.
             return request.META.get("REMOTE_ADDR", "")
+
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        # "Signed in as ..." would wait on pages that show no messages and surface on a later one.
+        if message_template in QUIET_MESSAGES:
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # A verification or reset mail is read in the recipient's language, not the sender's page's.
