@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -142,3 +144,33 @@ def test_the_worker_mails_links_that_work_once_and_resend_and_revoke(client, smt
 def test_a_forged_invitation_link_says_it_is_not_valid(client):
     page = client.get(reverse("courses:invitation-accept", args=["forged-token"]))
     assert page.status_code == 404 and "no longer valid" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_expired_invitation_link_is_refused_and_resends_are_rate_limited(
+    client, world, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from courses import invitations
+
+    enrolment.membership_enrol_csv(course=world.course, data=b"email\nzoe@uni.example\n", invited_by=world.teacher)
+    invitation = Invitation.objects.get(email="zoe@uni.example")
+    invitations.invitation_send(invitation_id=invitation.pk)
+    invitations.invitation_send(invitation_id=invitation.pk)  # a redelivered message sends nothing more
+    assert len(mailoutbox) == 1
+    invitation.refresh_from_db()
+    link = path_of(re.search(r"https?://\S+/courses/invitations/\S+/", mailoutbox[0].body).group(0))
+    assert client.get(link).status_code == 200
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=invitation.sent_at - timedelta(days=settings.INVITATION_DAYS + 1)
+    )
+    assert client.get(link).status_code == 404
+
+    settings.INVITATION_RATE = "1/3600"
+    client.force_login(world.teacher)
+    resend = reverse("courses:invitation-resend", args=[world.course.pk, invitation.pk])
+    with django_capture_on_commit_callbacks():
+        client.post(resend)
+    refused = client.post(resend, follow=True).content.decode()
+    assert "Too many invitations" in refused
