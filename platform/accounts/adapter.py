@@ -5,6 +5,7 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.utils import translation
 
@@ -53,6 +54,14 @@ class AccountAdapter(DefaultAccountAdapter):
         # A verification or reset mail is read in the recipient's language, not the sender's page's.
         with translation.override(language_of(email, translation.get_language() or "en")):
             super().send_mail(template_prefix, email, context)
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        # Pages follow the language chosen on the profile from the moment of signing in.
+        profile = Profile.objects.filter(user=user).exclude(language="").first()
+        if profile is not None:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, profile.language, samesite="Lax")
+        return response
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)

@@ -133,7 +133,7 @@ ACCOUNT_PREVENT_ENUMERATION = True  # sign-up and reset answer alike whether an 
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = env.int("DLGRADE_EMAIL_CONFIRMATION_DAYS", default=3)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[dlgrade] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_SESSION_REMEMBER = True  # as before: a session lasts SESSION_COOKIE_AGE, no "remember me" box
 # Rate limits (allauth's "count/period/key" syntax). Sign-in failures per username+address are
 # also counted by django-axes, which keeps the records staff see and lift in the admin.
 ACCOUNT_RATE_LIMITS = {

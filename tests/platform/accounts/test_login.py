@@ -68,3 +68,12 @@ def test_a_forged_forwarded_for_does_not_dodge_the_lock(client, student, setting
 
 def test_passwords_are_stored_hashed(student):
     assert student.password.startswith(("pbkdf2_sha256$", "argon2", "scrypt")) and "pw-student" not in student.password
+
+
+def test_signing_in_switches_the_pages_to_the_preferred_language(client, student):
+    from accounts.models import Profile
+
+    Profile.objects.create(user=student, language="zh-hans")
+    response = sign_in(client, "student", "pw-student")
+    assert response.cookies["django_language"].value == "zh-hans"
+    assert "练习" in client.get(reverse("exercises:list")).content.decode()
