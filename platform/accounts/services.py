@@ -106,11 +106,9 @@ def invited_user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("the username “%(username)s” is taken") % {"username": username})
     with transaction.atomic():
-        user = User.objects.create(
-            username=username, email=email, first_name=first_name[:150], last_name=last_name[:150]
-        )
+        user = User(username=username, email=email, first_name=first_name[:150], last_name=last_name[:150])
         user.set_unusable_password()
-        user.save(update_fields=["password"])
+        user.save()
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
         Profile.objects.create(user=user, language=language)
     return user

@@ -267,15 +267,16 @@ def _enrol_rows(*, course, rows, columns, invited_by, report: EnrolmentReport) -
         report.enrolled.append((line, user.username, role))
     with transaction.atomic():  # all or nothing: no account is left without its membership and invitation
         Membership.objects.bulk_create(to_create, ignore_conflicts=True)
-        students = [m.user_id for m in to_create if m.role == Membership.Role.STUDENT]
-        if students:
-            credit_sync_member(course=course, user_ids=students)
         made = [
             invitations.invitation_create(
                 course=course, email=email, role=role, invited_by=invited_by, username=username, name=name
             )
             for _line, email, username, name, role in to_invite
         ]
+        students = [m.user_id for m in to_create if m.role == Membership.Role.STUDENT]
+        students += [invitation.user_id for invitation in made if invitation.role == Membership.Role.STUDENT]
+        if students:
+            credit_sync_member(course=course, user_ids=students)
         invitations.invitations_enqueue(invitation_ids=[invitation.pk for invitation in made])
     report.invited = [(line, email, role) for line, email, _username, _name, role in to_invite]
     return report

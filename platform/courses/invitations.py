@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from accounts import services as account_services
 from config.celery import app as celery_app
-from courses.credit import credit_sync_member
 from courses.models import Course, Invitation, Membership
 
 log = logging.getLogger(__name__)
@@ -30,15 +29,16 @@ def _digest(token: str) -> str:
 
 
 def invitation_create(*, course: Course, email: str, role: str, invited_by, username: str = "", name: str = ""):
-    """Make the account, its membership and a pending invitation (one transaction); the mail is sent later."""
+    """Make the account, its membership and a pending invitation (one transaction); the mail is sent later.
+
+    The caller brings a new student's credit up to date (``credit_sync_member``), once for a whole roster.
+    """
     first, _, last = name.strip().partition(" ")
     with transaction.atomic():
         user = account_services.invited_user_create(
             email=email, username=username, first_name=first, last_name=last, language=invited_by_language(invited_by)
         )
         Membership.objects.create(course=course, user=user, role=role, source=Membership.Source.CSV)
-        if role == Membership.Role.STUDENT:
-            credit_sync_member(course=course, user_ids=[user.pk])
         return Invitation.objects.create(course=course, user=user, email=email, role=role, invited_by=invited_by)
 
 

@@ -128,6 +128,7 @@ def test_the_worker_mails_links_that_work_once_and_resend_and_revoke(client, smt
     client.post(reverse("courses:invitation-resend", args=[world.course.pk, ben.pk]))
     second_link = path_of(smtp.wait_for("ben@uni.example", count=2)[1].link("/courses/invitations/"))
     assert first_link != second_link
+    client.cookies["django_language"] = "en"  # Ann's sign-in chose her (the inviter's) Chinese
     members = client.get(reverse("courses:member-list", args=[world.course.pk])).content.decode()
     assert "ann@uni.example" in members and "Accepted" in members and "Invited" in members
     cai = Invitation.objects.get(email="cai@uni.example")
