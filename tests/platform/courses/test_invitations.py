@@ -175,3 +175,25 @@ def test_an_expired_invitation_link_is_refused_and_resends_are_rate_limited(
         client.post(resend)
     refused = client.post(resend, follow=True).content.decode()
     assert "Too many invitations" in refused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_mail_server_is_down_the_members_page_says_sending_failed(client, monkeypatch, request, world):
+    import time
+
+    from tests.mailbox import free_port
+
+    monkeypatch.setenv("EMAIL_URL", f"smtp://127.0.0.1:{free_port()}")  # nothing listens there
+    worker = request.getfixturevalue("grading_worker")
+    enrolment.membership_enrol_csv(course=world.course, data=b"email\nyan@uni.example\n", invited_by=world.teacher)
+    deadline = time.monotonic() + 60
+    while not Invitation.objects.get(email="yan@uni.example").send_error:
+        assert time.monotonic() < deadline, worker.log()
+        time.sleep(0.2)
+    invitation = Invitation.objects.get(email="yan@uni.example")
+    assert (
+        invitation.state == "pending" and invitation.sent_at is None and "Connection refused" in invitation.send_error
+    )
+    client.force_login(world.teacher)
+    page = client.get(reverse("courses:member-list", args=[world.course.pk])).content.decode()
+    assert "sending failed" in page
