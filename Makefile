@@ -14,6 +14,8 @@ PORT ?= 8000
 WORKER_CONCURRENCY ?= 2
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 export DJANGO_SETTINGS_MODULE := config.settings
+# Links in mails the workers send (invitations) point at the server `make run` starts.
+export DLGRADE_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: help setup run test test-fast lint fmt bench bench-batch clean system-packages messages
 

@@ -175,6 +175,22 @@ def grading_worker(transactional_db, settings):
     worker.stop()
 
 
+@pytest.fixture
+def smtp(settings, monkeypatch):
+    """A real SMTP server; this process and workers started after this fixture send their mail through it."""
+    from tests.mailbox import start_smtp
+
+    controller, mailbox = start_smtp()
+    url = f"smtp://{controller.hostname}:{controller.port}"
+    monkeypatch.setenv("EMAIL_URL", url)  # for worker processes started later
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield mailbox
+    controller.stop()
+
+
 def wait_until_final(submission_id: int, timeout: float = 30.0):
     from submissions.models import Submission
 

@@ -24,3 +24,13 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) of {self.user_id}"
+
+
+class Profile(models.Model):
+    """What dlgrade keeps about a person beyond Django's user: the language mails are written in."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user_id}"

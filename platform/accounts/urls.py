@@ -1,10 +1,13 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from allauth.account import views as allauth_views
+from django.urls import include, path
 
-from accounts.views import ThrottledLoginView, profile_view
+from accounts.views import profile_view
 
 urlpatterns = [
-    path("login/", ThrottledLoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The names the rest of dlgrade links to, on allauth's own views.
+    path("login/", allauth_views.login, name="login"),
+    path("logout/", allauth_views.logout, name="logout"),
     path("profile/", profile_view, name="profile"),
+    # Sign-up, email verification and change, password reset and change, single sign-on.
+    path("", include("allauth.urls")),
 ]

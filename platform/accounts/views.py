@@ -1,63 +1,41 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.forms import ProfileForm
 from accounts.models import ApiToken
-from accounts.services import api_token_create, api_token_revoke
-from config import ratelimit
-
-
-class ThrottledLoginView(auth_views.LoginView):
-    """Sign-in that slows password guessing: a few failures per username and per address, then a wait."""
-
-    redirect_authenticated_user = True
-
-    def _keys(self) -> list[str]:
-        username = (self.request.POST.get("username") or "").strip().lower()[:150]
-        address = self.request.META.get("REMOTE_ADDR", "")
-        return [f"login-user:{username}", f"login-address:{address}"]
-
-    def post(self, request, *args, **kwargs):
-        limit = ratelimit.Limit.parse(settings.LOGIN_FAILURE_RATE)
-        wait = max(ratelimit.peek(key, limit) for key in self._keys())
-        if wait:
-            form = self.get_form()
-            form.errors.clear()
-            response = self.render_to_response(
-                self.get_context_data(
-                    form=form, throttled=_("Too many failed sign-ins. Try again in %(wait)s s.") % {"wait": wait}
-                )
-            )
-            response.status_code = 429
-            response["Retry-After"] = str(wait)
-            return response
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        limit = ratelimit.Limit.parse(settings.LOGIN_FAILURE_RATE)
-        for key in self._keys():
-            ratelimit.hit(key, limit)
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        ratelimit.reset(self._keys()[0], ratelimit.Limit.parse(settings.LOGIN_FAILURE_RATE))
-        return super().form_valid(form)
+from accounts.services import api_token_create, api_token_revoke, profile_update, user_language
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_view(request):
-    """The user's account: their API tokens, made here (shown once) and revoked here."""
-    context = {"new_token": None, "error": ""}
+    """The user's account: name and language, and their API tokens, made here (shown once) and revoked here."""
+    user = request.user
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "language": user_language(user=user, default=request.LANGUAGE_CODE),
+    }
+    context = {"new_token": None, "error": "", "profile_form": ProfileForm(initial=initial)}
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "create":
+        if action == "profile":
+            form = ProfileForm(request.POST)
+            if form.is_valid():
+                profile_update(user=user, **form.cleaned_data)
+                messages.success(request, _("Your profile was saved."))
+                response = redirect("profile")
+                # The pages follow the preferred language from now on (LocaleMiddleware reads the cookie).
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax")
+                return response
+            context["profile_form"], status = form, 400
+        elif action == "create":
             try:
                 token, raw = api_token_create(user=request.user, name=request.POST.get("name", ""))
             except ValidationError as error:

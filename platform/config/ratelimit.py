@@ -35,19 +35,6 @@ def hit(key: str, limit: Limit) -> int:
     return limit.seconds - int(time.time()) % limit.seconds
 
 
-def peek(key: str, limit: Limit) -> int:
-    """Seconds to wait if the limit is already used up in this window, without counting."""
-    window = int(time.time()) // limit.seconds
-    if (cache.get(f"ratelimit:{key}:{window}") or 0) < limit.count:
-        return 0
-    return limit.seconds - int(time.time()) % limit.seconds
-
-
-def reset(key: str, limit: Limit) -> None:
-    window = int(time.time()) // limit.seconds
-    cache.delete(f"ratelimit:{key}:{window}")
-
-
 def limit_per_user(rate_setting: str):
     """Refuse a view with 429 and Retry-After once a user exceeds ``settings.<rate_setting>``."""
     from functools import wraps

@@ -34,7 +34,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "accounts",
+    "accounts",  # before allauth: its templates and adapter come first
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "axes",
     "catalog",
     "submissions",
     "quizzes",
@@ -63,8 +68,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,9 +110,120 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "exercises:list"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+# Axes first: it refuses a locked-out sign-in before a password is checked; allauth's backend takes
+# a username or an email (and is Django's ModelBackend underneath, so the admin keeps working).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- Accounts: sign-up, sign-in, email verification, password reset (django-allauth) ----------
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one is verified before it replaces the old
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link must not confirm it
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True  # sign-up and reset answer alike whether an account exists or not
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = env.int("DLGRADE_EMAIL_CONFIRMATION_DAYS", default=3)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[dlgrade] "
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = True  # as before: a session lasts SESSION_COOKIE_AGE, no "remember me" box
+# Rate limits (allauth's "count/period/key" syntax). Sign-in failures per username+address are
+# also counted by django-axes, which keeps the records staff see and lift in the admin.
+ACCOUNT_RATE_LIMITS = {
+    "signup": env.str("DLGRADE_SIGNUP_RATE", default="10/h/ip"),
+    "reset_password": env.str("DLGRADE_RESET_RATE", default="20/h/ip,3/h/key"),
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_email": "3/h/user",
+    "manage_email": "10/m/user",
+    "change_password": "5/m/user",
+    # A class behind one NAT shares an address: the per-address ceiling is generous.
+    "login": "60/m/ip",
+    "login_failed": "60/5m/ip,10/5m/key",
+}
+# The real client address: behind DJANGO_BEHIND_TLS_PROXY the proxy appends it to X-Forwarded-For;
+# only the last DLGRADE_TRUSTED_PROXY_COUNT entries are trusted (those the proxies wrote).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int(
+    "DLGRADE_TRUSTED_PROXY_COUNT", default=1 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False) else 0
+)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("DLGRADE_TRUSTED_CLIENT_IP_HEADER", default="") or None
+
+# Single sign-on through OpenID Connect: configured only here, from the environment. Accounts are
+# matched by a verified email only (accounts.adapter.SocialAccountAdapter).
+
+
+def oidc_provider_settings(*, issuer: str, client_id: str, secret: str, label: str) -> dict:
+    """allauth's openid_connect configuration for one identity provider (also used by the SSO tests)."""
+    return {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": "sso",
+                    "name": label,
+                    "client_id": client_id,
+                    "secret": secret,
+                    "settings": {"server_url": issuer},
+                }
+            ],
+        }
+    }
+
+
+def csp_allowing_form_action_to(policy: str, url: str) -> str:
+    """The sign-in button's form is redirected to the provider: Chromium checks form-action on the redirect."""
+    origin = "/".join(url.split("/")[:3])
+    return policy.replace("form-action 'self'", f"form-action 'self' {origin}")
+
+
+OIDC_ISSUER = env.str("DLGRADE_OIDC_ISSUER", default="")
+SOCIALACCOUNT_PROVIDERS = {}
+if OIDC_ISSUER:
+    SOCIALACCOUNT_PROVIDERS = oidc_provider_settings(
+        issuer=OIDC_ISSUER,
+        client_id=env.str("DLGRADE_OIDC_CLIENT_ID", default=""),
+        secret=env.str("DLGRADE_OIDC_CLIENT_SECRET", default=""),
+        label=env.str("DLGRADE_OIDC_LABEL", default="Single sign-on"),
+    )
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # sign in to the account whose verified email the provider vouches for
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"  # an address the provider did not verify is verified by mail
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+
+# Sign-in lockout (django-axes): 5 failures for one username from one address lock that pair for
+# the cool-off; the records are in the admin ("Access attempts"), where staff delete one to lift it.
+AXES_ENABLED = env.bool("DLGRADE_AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("DLGRADE_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("DLGRADE_LOGIN_COOLOFF_H", default=0.25)  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.adapter.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.adapter.sign_in_name"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_VERBOSE = False
+
+# --- Email ------------------------------------------------------------------------------------
+# EMAIL_URL: smtp://user:password@host:587 (STARTTLS: smtp+tls://, TLS: smtp+ssl://); by default
+# mails are printed in the log of the process that sends them (`make run` shows them).
+globals().update(env.email_url("EMAIL_URL", default="consolemail://"))  # EMAIL_BACKEND, EMAIL_HOST, ..._USE_TLS
+DEFAULT_FROM_EMAIL = env.str("DLGRADE_FROM_EMAIL", default="dlgrade <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("DLGRADE_EMAIL_TIMEOUT_S", default=20)
+# Links in mails sent by workers (invitations), where there is no request to take the host from.
+SITE_URL = env.str("DLGRADE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+INVITATION_DAYS = env.int("DLGRADE_INVITATION_DAYS", default=14)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
@@ -138,6 +256,8 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+if OIDC_ISSUER:
+    CONTENT_SECURITY_POLICY = csp_allowing_form_action_to(CONTENT_SECURITY_POLICY, OIDC_ISSUER)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DLGRADE_MAX_REQUEST_BYTES", default=512 * 1024)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -226,7 +346,7 @@ SPECTACULAR_SETTINGS = {
 
 # Limits that protect the service ("count/seconds").
 SUBMIT_RATE = env.str("DLGRADE_SUBMIT_RATE", default="12/60")
-LOGIN_FAILURE_RATE = env.str("DLGRADE_LOGIN_FAILURE_RATE", default="5/300")
+INVITATION_RATE = env.str("DLGRADE_INVITATION_RATE", default="10/3600")  # invitation resends per instructor
 
 # One cache shared by every web process (rate limits, login throttling).
 if env.str("REDIS_URL", default=""):
@@ -289,6 +409,7 @@ CELERY_TASK_ROUTES = {
     "submissions.grade_submission": {"queue": CELERY_GRADING_QUEUE},
     "submissions.sweep_stale_submissions": {"queue": CELERY_GRADING_QUEUE},
     "batches.*": {"queue": CELERY_BATCH_QUEUE},
+    "courses.send_invitations": {"queue": CELERY_BATCH_QUEUE},  # a roster's mails: off the grading queue
     "lti.*": {"queue": env.str("DLGRADE_LTI_QUEUE", default="lti")},
 }
 # Calls to LMSs wait on the network: their own queue keeps them from delaying grading.

@@ -6,6 +6,7 @@ from courses.models import (
     AssignmentItem,
     Course,
     Extension,
+    Invitation,
     Membership,
     Regrade,
     RegradeResult,
@@ -23,11 +24,20 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "join_code", "join_open", "created_by", "created_at"]
+    list_display = ["title", "slug", "join_code", "join_open", "join_email_domains", "created_by", "created_at"]
     search_fields = ["title", "slug", "join_code"]
     list_filter = ["join_open"]
     readonly_fields = ["created_at"]
     inlines = [MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "course", "role", "state", "sent_at", "send_count", "accepted_at"]
+    list_filter = ["state", "role", "course"]
+    search_fields = ["email", "user__username", "course__title"]
+    readonly_fields = ["token_digest", "created_at", "sent_at", "send_count", "send_error", "accepted_at"]
+    autocomplete_fields = ["user", "course", "invited_by"]
 
 
 @admin.register(Membership)

@@ -1,4 +1,8 @@
-"""Enrolling a roster from a CSV file: every row checked, bad rows listed with their reasons, nothing half-done."""
+"""Enrolling a roster from a CSV file: every row checked, bad rows listed with their reasons, nothing half-done.
+
+A row naming an email that has no account yet gets an account and an invitation (courses.invitations),
+mailed by the workers; uploading the same roster again changes nothing and sends nothing.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from courses import invitations
 from courses.credit import credit_sync_member
 from courses.models import (
     Course,
@@ -34,6 +40,7 @@ class CsvRowProblem:
 @dataclass
 class EnrolmentReport:
     enrolled: list[tuple[int, str, str]] = field(default_factory=list)  # (line, username, role)
+    invited: list[tuple[int, str, str]] = field(default_factory=list)  # (line, email, role): new accounts
     unchanged: list[tuple[int, str, str]] = field(default_factory=list)  # (line, username, why)
     errors: list[CsvRowProblem] = field(default_factory=list)
     file_error: str = ""
@@ -53,6 +60,7 @@ ROLE_NAMES = {
 }
 USERNAME_HEADERS = {"username", "user", "login", "user name", "user_name"}
 EMAIL_HEADERS = {"email", "e-mail", "mail", "email address"}
+NAME_HEADERS = {"name", "full name", "display name"}
 
 
 def _decode_csv(data: bytes) -> str:
@@ -96,11 +104,11 @@ def _read_rows(text: str) -> tuple[list[tuple[int, list[str]]], dict[str, int]]:
             columns.setdefault("email", index)
         elif name == "role":
             columns.setdefault("role", index)
-    if columns:
-        if "username" not in columns and "email" not in columns:
-            raise ValidationError(_("The header needs a “username” or an “email” column."))
+        elif name in NAME_HEADERS:
+            columns.setdefault("name", index)
+    if "username" in columns or "email" in columns:
         rows = rows[1:]
-    elif len(rows[0][1]) > 1:
+    elif columns or len(rows[0][1]) > 1:
         found = ", ".join(f"“{cell}”" for cell in rows[0][1] if cell)
         raise ValidationError(
             _("The header needs a “username” or an “email” column (found %(found)s).") % {"found": found}
@@ -148,12 +156,13 @@ def _find_user(username: str, email: str):
     return user, None
 
 
-def membership_enrol_csv(*, course: Course, data: bytes) -> EnrolmentReport:
-    """Enrol the students of an uploaded CSV: good rows are enrolled, bad rows are listed with why.
+def membership_enrol_csv(*, course: Course, data: bytes, invited_by=None) -> EnrolmentReport:
+    """Enrol the people of an uploaded CSV: good rows are enrolled or invited, bad rows are listed with why.
 
-    The file has a header with a ``username`` or ``email`` column (and optionally ``role``:
-    student, ta, instructor), or no header and one username or email per line. Accounts must
-    exist; a row that names no account, an ambiguous one or one already listed is reported.
+    The file has a header with a ``username`` or ``email`` column (optionally ``name`` and ``role``:
+    student, ta, instructor), or no header and one username or email per line. A row whose email
+    has no account yet gets one, with an invitation to set its password; a row naming an account
+    by username must name one that exists.
     """
     report = EnrolmentReport()
     try:
@@ -161,9 +170,26 @@ def membership_enrol_csv(*, course: Course, data: bytes) -> EnrolmentReport:
     except ValidationError as error:
         report.file_error = error.messages[0]
         return report
+    return _enrol_rows(course=course, rows=rows, columns=columns, invited_by=invited_by, report=report)
+
+
+def membership_add_by_email(*, course: Course, email: str, role: str, invited_by) -> EnrolmentReport:
+    """Add one person (a TA, a co-instructor) by email: enrolled if they have an account, else invited."""
+    return _enrol_rows(
+        course=course,
+        rows=[(1, [email.strip(), role])],
+        columns={"email": 0, "role": 1},
+        invited_by=invited_by,
+        report=EnrolmentReport(),
+    )
+
+
+def _enrol_rows(*, course, rows, columns, invited_by, report: EnrolmentReport) -> EnrolmentReport:
+    User = get_user_model()
     existing = {m.user_id: m for m in Membership.objects.filter(course=course)}
-    seen: dict[int, int] = {}
+    seen: dict[object, int] = {}
     to_create: list[Membership] = []
+    to_invite: list[tuple[int, str, str, str, str]] = []  # (line, email, username, name, role)
     for line, cells in rows:
         text = ",".join(cells)[:200]
         if "identifier" in columns:
@@ -174,6 +200,14 @@ def membership_enrol_csv(*, course: Course, data: bytes) -> EnrolmentReport:
         if not username and not email:
             report.errors.append(CsvRowProblem(line, text, _("no username or email in this row")))
             continue
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                report.errors.append(
+                    CsvRowProblem(line, text, _("“%(email)s” is not a valid email address") % {"email": email})
+                )
+                continue
         role_text = " ".join(_cell(cells, columns, "role").lower().split())
         role = ROLE_NAMES.get(role_text)
         if role is None:
@@ -184,6 +218,24 @@ def membership_enrol_csv(*, course: Course, data: bytes) -> EnrolmentReport:
             )
             continue
         user, reason = _find_user(username, email)
+        if user is None and email and not User.objects.filter(email__iexact=email).exists():
+            # Nobody has this address: an account is made and invited, unless the username is taken.
+            if username and User.objects.filter(username__iexact=username).exists():
+                report.errors.append(CsvRowProblem(line, text, reason))
+                continue
+            key = email.lower()
+            if key in seen:
+                report.errors.append(
+                    CsvRowProblem(
+                        line,
+                        text,
+                        _("%(username)s is already on line %(line)s") % {"username": email, "line": seen[key]},
+                    )
+                )
+                continue
+            seen[key] = line
+            to_invite.append((line, email, username, _cell(cells, columns, "name"), role))
+            continue
         if user is None:
             report.errors.append(CsvRowProblem(line, text, reason))
             continue
@@ -199,18 +251,32 @@ def membership_enrol_csv(*, course: Course, data: bytes) -> EnrolmentReport:
         seen[user.pk] = line
         membership = existing.get(user.pk)
         if membership is not None:
-            why = (
-                _("already enrolled")
-                if membership.role == role
-                else _("already a member as %(role)s") % {"role": membership.get_role_display()}
-            )
-            report.unchanged.append((line, user.username, why))
+            if membership.role == role:
+                report.unchanged.append((line, user.username, _("already enrolled")))
+            else:
+                report.errors.append(
+                    CsvRowProblem(
+                        line,
+                        text,
+                        _("%(username)s is already in the course as %(role)s; change a role on the members page")
+                        % {"username": user.username, "role": membership.get_role_display()},
+                    )
+                )
             continue
         to_create.append(Membership(course=course, user=user, role=role, source=Membership.Source.CSV))
         report.enrolled.append((line, user.username, role))
-    with transaction.atomic():
+    with transaction.atomic():  # all or nothing: no account is left without its membership and invitation
         Membership.objects.bulk_create(to_create, ignore_conflicts=True)
+        made = [
+            invitations.invitation_create(
+                course=course, email=email, role=role, invited_by=invited_by, username=username, name=name
+            )
+            for _line, email, username, name, role in to_invite
+        ]
         students = [m.user_id for m in to_create if m.role == Membership.Role.STUDENT]
+        students += [invitation.user_id for invitation in made if invitation.role == Membership.Role.STUDENT]
         if students:
             credit_sync_member(course=course, user_ids=students)
+        invitations.invitations_enqueue(invitation_ids=[invitation.pk for invitation in made])
+    report.invited = [(line, email, role) for line, email, _username, _name, role in to_invite]
     return report

@@ -38,12 +38,31 @@ class JoinForm(forms.Form):
     code = forms.CharField(label=_("Join code"), max_length=32, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
+class JoinPolicyForm(forms.Form):
+    join_open = forms.BooleanField(label=_("Students may join by code or link"), required=False)
+    email_domains = forms.CharField(
+        label=_("Only addresses at"),
+        required=False,
+        max_length=500,
+        help_text=_("Email domains, separated by spaces (for example university.edu); empty: anyone with the code."),
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("ta", _("Teaching assistant")), ("instructor", _("Instructor")), ("student", _("Student"))],
+    )
+
+
 class EnrolCsvForm(forms.Form):
     file = forms.FileField(
         label=_("CSV of students"),
         help_text=_(
-            "A header with a “username” or “email” column (and optionally “role”: student, ta, instructor), "
-            "or one username or email per line. UTF-8."
+            "A header with a “username” or “email” column (and optionally “name” and “role”: student, ta, "
+            "instructor), or one username or email per line. UTF-8. An email without an account gets one, "
+            "and an invitation to set its password."
         ),
     )
 

@@ -19,6 +19,9 @@ class Course(models.Model):
     # Students join with this code; instructors can reset it or close joining.
     join_code = models.CharField(max_length=16, unique=True)
     join_open = models.BooleanField(default=True)
+    # Joining by code or link only for accounts with a verified address at one of these domains
+    # ("university.edu cs.university.edu"); empty: any account.
+    join_email_domains = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -67,6 +70,42 @@ class Membership(models.Model):
     @property
     def is_instructor(self) -> bool:
         return self.role == self.Role.INSTRUCTOR
+
+
+class Invitation(models.Model):
+    """A roster row for someone who had no account: their account was made, they set its password by a link.
+
+    Only a digest of the current link's token is kept; a resend makes a new one (the old link stops working).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=12, choices=Membership.Role.choices, default=Membership.Role.STUDENT)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # A send is owed while send_requested_at is later than sent_at: the task is idempotent on that.
+    send_requested_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveIntegerField(default=0)
+    send_error = models.CharField(max_length=500, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["course", "email"]
+        constraints = [models.UniqueConstraint(fields=["course", "user"], name="invitation_once_per_course")]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.course_id} ({self.state})"
 
 
 class Assignment(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.selectors import verified_emails_of
 from courses.credit import credit_sync_member
 from courses.models import (
     Course,
@@ -20,6 +22,7 @@ log = logging.getLogger(__name__)
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
 JOIN_CODE_LENGTH = 8
+DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
 def new_join_code() -> str:
@@ -71,10 +74,34 @@ def course_join_open_set(*, course: Course, join_open: bool) -> Course:
     return course
 
 
+def join_domains(text: str) -> list[str]:
+    """``"@Uni.edu, cs.uni.edu"`` -> ``["uni.edu", "cs.uni.edu"]``; raises on something that is no domain."""
+    domains = []
+    for word in text.replace(",", " ").replace(";", " ").split():
+        domain = word.strip().lstrip("@").lower()
+        if not DOMAIN.fullmatch(domain):
+            raise ValidationError(_("“%(domain)s” is not an email domain (like university.edu).") % {"domain": word})
+        if domain not in domains:
+            domains.append(domain)
+    return domains
+
+
+def course_join_policy_set(*, course: Course, join_open: bool, email_domains: str) -> Course:
+    """Turn self-enrolment (join code and link) on or off, and limit it to addresses at some domains."""
+    course.join_open = join_open
+    course.join_email_domains = " ".join(join_domains(email_domains))
+    course.save(update_fields=["join_open", "join_email_domains"])
+    return course
+
+
+def course_by_join_code(*, code: str) -> Course | None:
+    code = "".join(code.split()).upper()
+    return Course.objects.filter(join_code=code).first() if code else None
+
+
 def membership_join(*, user, code: str) -> tuple[Membership, bool]:
     """Join a course as a student with its code; return the membership and whether it is new."""
-    code = "".join(code.split()).upper()
-    course = Course.objects.filter(join_code=code).first() if code else None
+    course = course_by_join_code(code=code)
     if course is None:
         raise ValidationError(_("No course has this join code; check it with your instructor."))
     existing = Membership.objects.filter(course=course, user=user).first()
@@ -82,6 +109,15 @@ def membership_join(*, user, code: str) -> tuple[Membership, bool]:
         return existing, False
     if not course.join_open:
         raise ValidationError(_("This course is not accepting students by join code; ask your instructor."))
+    domains = course.join_email_domains.split()
+    if domains and not any(email.rpartition("@")[2] in domains for email in verified_emails_of(user=user)):
+        raise ValidationError(
+            _(
+                "This course accepts accounts with a verified address at %(domains)s. "
+                "Add and verify one on your profile page, then join again."
+            )
+            % {"domains": ", ".join("@" + d for d in domains)}
+        )
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
             course=course, user=user, defaults={"role": Membership.Role.STUDENT, "source": Membership.Source.JOIN_CODE}

@@ -1,22 +1,35 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.adapter import client_ip
 from catalog.selectors import exercise_get_active
-from courses import assignments, enrolment, selectors, services
+from config import ratelimit
+from courses import assignments, enrolment, invitations, selectors, services
 from courses.access import INSTRUCTOR, MEMBER, STAFF, course_context, course_view
 from courses.exports import gradebook_csv
-from courses.forms import AssignmentForm, CourseForm, EnrolCsvForm, ExtensionForm, JoinForm
-from courses.models import Extension, Membership
+from courses.forms import AssignmentForm, CourseForm, EnrolCsvForm, ExtensionForm, InviteForm, JoinForm, JoinPolicyForm
+from courses.models import Extension, Invitation, Membership
 from graders.verdict import Verdict
+
+
+def _too_fast(request, key: str) -> bool:
+    """Count one invitation action of this instructor (or address); True once over DLGRADE_INVITATION_RATE."""
+    if ratelimit.hit(f"invitations:{key}", ratelimit.Limit.parse(settings.INVITATION_RATE)):
+        messages.error(request, _("Too many invitations in a short time; try again later."))
+        return True
+    return False
 
 
 def _assignment_or_404(course, assignment_id: int):
@@ -82,6 +95,22 @@ def course_join_view(request):
     return redirect("courses:course-list")
 
 
+@require_GET
+def course_join_link_view(request, code: str):
+    """A course's join link: sign up or sign in first if needed, then one button joins (never a bare GET)."""
+    course = services.course_by_join_code(code=code)
+    context = {"course": course, "code": code}
+    if course is not None and request.user.is_authenticated:
+        membership = Membership.objects.filter(course=course, user=request.user).first()
+        if membership is not None:
+            return redirect("courses:course-detail", course_id=course.pk)
+    if not request.user.is_authenticated:
+        back = urlencode({"next": request.get_full_path()})
+        context["signup_url"] = f"{reverse('account_signup')}?{back}"
+        context["login_url"] = f"{reverse('account_login')}?{back}"
+    return render(request, "courses/join.html", context, status=200 if course else 404)
+
+
 @course_view(MEMBER)
 @require_GET
 def course_detail(request, course):
@@ -113,6 +142,16 @@ def course_join_code_view(request, course):
         )
     elif action in ("open", "close"):
         services.course_join_open_set(course=course, join_open=action == "open")
+    elif action == "policy":
+        form = JoinPolicyForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Check the join settings."))
+            services.course_join_policy_set(course=course, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Join settings saved."))
     return redirect("courses:member-list", course_id=course.pk)
 
 
@@ -128,7 +167,16 @@ def _members_page(request, course, *, form=None, report=None, status=200):
     return render(
         request,
         "courses/members.html",
-        course_context(request, course, memberships=memberships, form=form or EnrolCsvForm(), report=report),
+        course_context(
+            request,
+            course,
+            memberships=memberships,
+            form=form or EnrolCsvForm(),
+            report=report,
+            invitations=course.invitations.select_related("user").order_by("state", "email"),
+            invite_form=InviteForm(),
+            join_url=request.build_absolute_uri(reverse("courses:course-join-link", args=[course.join_code])),
+        ),
         status=status,
     )
 
@@ -147,8 +195,89 @@ def member_enrol_view(request, course):
         return _members_page(request, course, form=form, status=400)
     # Read one byte more than the limit: a larger file is refused without being read whole.
     data = form.cleaned_data["file"].read(enrolment.MAX_CSV_BYTES + 1)
-    report = enrolment.membership_enrol_csv(course=course, data=data)
+    if _too_fast(request, f"user:{request.user.pk}"):
+        return _members_page(request, course, status=429)
+    report = enrolment.membership_enrol_csv(course=course, data=data, invited_by=request.user)
     return _members_page(request, course, form=EnrolCsvForm(), report=report, status=200 if report.ok else 400)
+
+
+@course_view(INSTRUCTOR)
+@require_POST
+def member_invite_view(request, course):
+    """Add a TA or co-instructor (or a student) by email: enrolled if they have an account, else invited."""
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a valid email address and a role."))
+        return redirect("courses:member-list", course_id=course.pk)
+    if _too_fast(request, f"user:{request.user.pk}"):
+        return redirect("courses:member-list", course_id=course.pk)
+    report = enrolment.membership_add_by_email(course=course, invited_by=request.user, **form.cleaned_data)
+    return _members_page(request, course, report=report, status=200 if not report.errors else 400)
+
+
+def _invitation_or_404(course, invitation_id: int) -> Invitation:
+    invitation = course.invitations.filter(pk=invitation_id).select_related("course", "user").first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    return invitation
+
+
+@course_view(INSTRUCTOR)
+@require_POST
+def invitation_resend_view(request, course, invitation_id: int):
+    invitation = _invitation_or_404(course, invitation_id)
+    if not _too_fast(request, f"user:{request.user.pk}"):
+        try:
+            invitations.invitation_resend(invitation=invitation)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("A new link is on its way to %(email)s; the old one no longer works.") % {"email": invitation.email},
+            )
+    return redirect("courses:member-list", course_id=course.pk)
+
+
+@course_view(INSTRUCTOR)
+@require_POST
+def invitation_revoke_view(request, course, invitation_id: int):
+    invitation = _invitation_or_404(course, invitation_id)
+    try:
+        invitations.invitation_revoke(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The invitation of %(email)s was revoked.") % {"email": invitation.email})
+    return redirect("courses:member-list", course_id=course.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request, token: str):
+    """The invitee's one-time link: choose a password, be signed in, land in the course."""
+    invitation = invitations.invitation_for_token(token=token)
+    if invitation is None:
+        return render(request, "courses/invitation.html", {"invitation": None}, status=404)
+    error = ""
+    if request.method == "POST":
+        if _too_fast(request, f"address:{client_ip(request)}"):
+            return render(request, "courses/invitation.html", {"invitation": invitation}, status=429)
+        try:
+            user = invitations.invitation_accept(
+                invitation=invitation,
+                password=request.POST.get("password1", ""),
+                password_again=request.POST.get("password2", ""),
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            messages.success(request, _("Welcome to %(course)s.") % {"course": invitation.course.title})
+            return redirect("courses:course-detail", course_id=invitation.course_id)
+    # The token in the URL never leaves the site: the site-wide Referrer-Policy is same-origin.
+    return render(
+        request, "courses/invitation.html", {"invitation": invitation, "error": error}, status=400 if error else 200
+    )
 
 
 @course_view(INSTRUCTOR)

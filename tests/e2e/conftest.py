@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REQUIRE_SERVICES, ROOT
+from tests.oidc_provider.fixture import oidc_provider  # noqa: F401 - the local OpenID provider for SSO flows
 from tests.platform.lti.conftest import lms, lms_process, lti_worker  # noqa: F401 - the simulated LMS for LTI flows
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -69,7 +70,7 @@ def pytest_runtest_makereport(item, call):
 
 def sign_in(page, live_server, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
+    page.fill("#id_login", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/exercises/")

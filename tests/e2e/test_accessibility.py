@@ -92,9 +92,20 @@ def test_student_pages_in_chinese_have_no_serious_accessibility_problems(
     assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
 
 
-def test_sign_in_page_has_no_serious_accessibility_problems(page, live_server, db):
+@pytest.mark.parametrize("language", ["en", pytest.param("zh", marks=pytest.mark.locale("zh-CN"))])
+def test_the_pages_before_signing_in_have_no_serious_accessibility_problems(page, live_server, instructor, language):
+    from courses.services import course_create
+
+    course = course_create(title="Deep learning 101", created_by=instructor)
     found: dict = {}
-    check(page, f"{live_server.url}/accounts/login/", found)
+    for path in (
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        f"/courses/join/{course.join_code}/",
+        "/courses/invitations/not-a-token/",
+    ):
+        check(page, live_server.url + path, found)
     assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
 
 

@@ -50,7 +50,7 @@ def test_a_keyboard_only_student_solves_relu_in_chinese(page, live_server, gradi
     page.goto(f"{live_server.url}/accounts/login/")
 
     # The sign-in form takes the focus on arrival.
-    assert page.evaluate("document.activeElement.id") == "id_username"
+    assert page.evaluate("document.activeElement.id") == "id_login"
     page.keyboard.type("student")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "id_password"

@@ -56,3 +56,20 @@ def test_staff_find_batch_grading_and_the_api_docs_on_their_profile(client, inst
     client.force_login(instructor)
     page = client.get(reverse("profile")).content.decode()
     assert reverse("batches:list") in page and "/api/v1/docs/" in page
+
+
+def test_the_profile_keeps_the_name_and_the_language_pages_and_mails_use(client, student):
+    from accounts.models import Profile
+
+    client.force_login(student)
+    page = client.get(reverse("profile")).content.decode()
+    assert reverse("account_email") in page and reverse("account_change_password") in page
+    saved = client.post(
+        reverse("profile"), {"action": "profile", "first_name": "Ada", "last_name": "Lovelace", "language": "zh-hans"}
+    )
+    assert saved.status_code == 302 and saved.cookies["django_language"].value == "zh-hans"
+    student.refresh_from_db()
+    assert student.get_full_name() == "Ada Lovelace" and Profile.objects.get(user=student).language == "zh-hans"
+    assert "Ada Lovelace" in client.get(reverse("profile")).content.decode()
+    bad = client.post(reverse("profile"), {"action": "profile", "first_name": "", "last_name": "", "language": "xx"})
+    assert bad.status_code == 400

@@ -31,4 +31,5 @@ class Command(BaseCommand):
         if course is None:
             self.stdout.write("  (no demo course: run sync_exercises first)")
         else:
-            self.stdout.write(f"  demo course “{course.title}”, join code {course.join_code}")
+            link = f"{settings.SITE_URL}/courses/join/{course.join_code}/"
+            self.stdout.write(f"  demo course “{course.title}”, join code {course.join_code} ({link})")
