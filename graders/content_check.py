@@ -344,12 +344,28 @@ def load_exercise(path: Path) -> tuple[Bundle | None, list[Problem]]:
     """Load and validate a bundle; a refusal becomes a Problem naming the file it is about."""
     try:
         bundle = load_bundle(path)
-        validate_bundle(bundle)
     except BundleError as exc:
         return None, [Problem(path.name, file_named_in(exc.reason, EXERCISE_FILES, "exercise.toml"), exc.reason)]
-    except Exception as exc:  # any failure of the author's code is the author's to fix
+    except Exception as exc:  # any failure of the author's files is the author's to fix
         return None, [Problem(path.name, "(bundle)", f"{type(exc).__name__}: {exc}")]
+    try:
+        validate_bundle(bundle)
+    except BundleError as exc:  # the bundle's own code ran: find out whose
+        return None, [
+            Problem(path.name, file_named_in(exc.reason, EXERCISE_FILES, "") or _failing_file(path), exc.reason)
+        ]
     return bundle, []
+
+
+def _failing_file(path: Path) -> str:
+    """Which of the bundle's own programs raised: its cases, its reference on them, or its mistakes."""
+    bundle = load_bundle(path)  # afresh: nothing cached from the failed run
+    for file, part in (("cases.py", "cases"), ("reference.py", "expected"), ("mistakes.py", "mistakes")):
+        try:
+            getattr(bundle, part)
+        except Exception:  # the author's code failed: this is the file to look at
+            return file
+    return "exercise.toml"
 
 
 def run_check(bundle: Bundle, name: str, zygote: Zygote) -> list[Problem]:
