@@ -52,3 +52,25 @@ def test_new_exercise_refuses_a_bad_slug(tmp_path):
     with pytest.raises(CommandError, match="may use only a-z"):
         call_command("new_exercise", "My Exercise", "--root", str(tmp_path))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_deployment_content_folder_is_synced_through_the_gate(tmp_path, settings, db):
+    from catalog.models import Exercise
+
+    folder = tmp_path / "dept"
+    call_command("new_exercise", "leaky-relu", "--root", str(folder / "exercises"), stdout=io.StringIO())
+    call_command("new_exercise", "relu", "--root", str(folder / "exercises"), stdout=io.StringIO())
+    (folder / "exercises" / "relu" / "mistakes.py").write_text(
+        (folder / "exercises" / "relu" / "mistakes.py")
+        .read_text()
+        .replace("np.maximum(x, 0.0)", "np.where(x > 0, x, alpha * x)")
+    )
+    settings.CONTENT_DIRS = [folder]
+    builtin = tmp_path / "builtin"
+    builtin.mkdir()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("sync_exercises", "--root", str(builtin), stdout=out, stderr=err)
+    assert "dept exercises: 1 created" in out.getvalue() and "1 bad" in out.getvalue()
+    # The same slug as a built-in exercise cannot clash: the folder's bundles are namespaced.
+    assert "relu" in err.getvalue() and "mistakes.py: mistake 'plain_relu' scores full marks" in err.getvalue()
+    assert list(Exercise.objects.values_list("slug", "is_public")) == [("dept--leaky-relu", True)]
