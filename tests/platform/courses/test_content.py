@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from catalog.models import Exercise
 from catalog.selectors import exercise_get_active, exercise_groups
@@ -142,3 +143,37 @@ def test_a_missing_branch_and_an_unreachable_repository_are_said_plainly(world, 
     row = content.repository_sync(repository_id=row.pk)
     assert row.sync_error.startswith(f"The repository {tmp_path / 'nowhere.git'} cannot be read: ")
     assert not row.versions.exists()
+
+
+def test_course_staff_preview_and_publish_in_the_browser_pages(world, tmp_path, client):
+    repository = good_and_broken(tmp_path / "git")
+    client.force_login(world.teacher)
+    page = reverse("courses:content", args=[world.course.pk])
+    response = client.post(page, {"git_url": repository.url, "branch": "main"})
+    assert response.status_code == 302
+    row = content.repository_sync(repository_id=world.course.content_repository.pk)
+    html = client.get(page).content.decode()
+    assert "broken" in html and "reference.py" in html and "SyntaxError" in html
+    good = row.versions.get(slug="leaky-relu")
+    html = client.get(reverse("courses:content-version", args=[world.course.pk, good.pk])).content.decode()
+    assert 'id="statement-en"' in html and 'id="statement-zh"' in html and "逐元素" in html
+    assert 'data-key="plain_relu"' in html and "matrix_alpha" in html and "a 3x4 matrix with alpha = 0.2" in html
+    response = client.post(reverse("courses:content-publish", args=[world.course.pk, good.pk]))
+    assert response.status_code == 302
+    assert Exercise.objects.get(slug=f"c{world.course.pk}--leaky-relu").is_active
+    # Students and other courses' instructors see none of it.
+    client.force_login(world.student)
+    assert client.get(page).status_code in (403, 404)
+    client.force_login(world.other_teacher)
+    assert client.get(reverse("courses:content-version", args=[world.course.pk, good.pk])).status_code in (403, 404)
+
+
+def test_the_push_webhook_asks_for_a_pull(world, tmp_path, client, django_capture_on_commit_callbacks):
+    row = content.repository_save(course=world.course, git_url="file:///nowhere", branch="main")
+    url = reverse("courses:content-webhook")
+    assert client.post(url + "?token=wrong").status_code == 404
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.post(url + f"?token={row.webhook_token}").status_code == 202
+    assert len(callbacks) == 1
+    row.refresh_from_db()
+    assert row.syncing
