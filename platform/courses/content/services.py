@@ -11,9 +11,14 @@ version published now.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import resource
 import secrets
 import shutil
+import subprocess
+import sys
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -31,10 +36,9 @@ from courses.content.git import RepositoryUnavailable, fetch_branch
 from courses.content.selectors import course_namespace
 from courses.models import ContentRepository, ContentVersion, Course
 from graders.bundle import _hash_folder, load_bundle
-from graders.content_check import Problem, bundle_folders, bundle_kind, check_exercise
-from graders.content_preview import exercise_preview
+from graders.content_check import Problem, bundle_folders, bundle_kind
 from graders.errors import BundleError
-from graders.sandbox import Zygote
+from graders.sandbox.launch import PASSED_THROUGH
 
 log = logging.getLogger(__name__)
 # Sent by name: courses.tasks defines it and calls these services, so they never import it.
@@ -79,10 +83,6 @@ def repository_record_failure(*, repository_id: int, message: str, final: bool) 
         )
 
 
-def _problem_dicts(problems: list[Problem]) -> list[dict]:
-    return [asdict(problem) for problem in problems]
-
-
 def repository_sync(*, repository_id: int) -> ContentRepository:
     """Pull the repository's branch, keep and check every new version of every bundle, retire removed ones."""
     repository = ContentRepository.objects.select_related("course").get(pk=repository_id)
@@ -119,23 +119,22 @@ def _sync_bundles(repository: ContentRepository, checkout: Path, home: Path) -> 
             )
     uuids: dict[str, str] = {}
     slugs = set()
-    with Zygote() as zygote:  # one sandbox for the whole pull: every grading the gate does goes through it
-        for folder in folders:
-            if bundle_kind(folder) != "exercise":
-                continue
-            slugs.add(folder.name)
-            version = _version_of(repository, folder, home, zygote)
-            uuid = _uuid(Path(version.path))
-            if uuid and uuid in uuids and version.status == ContentVersion.Status.READY:
-                clash = Problem(
-                    folder.name,
-                    "exercise.toml",
-                    _("uuid %(u)s is also used by %(other)s") % {"u": uuid, "other": uuids[uuid]},
-                )
-                version.status, version.problems = ContentVersion.Status.FAILED, [asdict(clash)]
-                version.save(update_fields=["status", "problems"])
-            uuids.setdefault(uuid, folder.name)
-            problems += version.problems
+    for folder in folders:
+        if bundle_kind(folder) != "exercise":
+            continue
+        slugs.add(folder.name)
+        version = _version_of(repository, folder, home)
+        uuid = _uuid(Path(version.path))
+        if uuid and uuid in uuids and version.status == ContentVersion.Status.READY:
+            clash = Problem(
+                folder.name,
+                "exercise.toml",
+                _("uuid %(u)s is also used by %(other)s") % {"u": uuid, "other": uuids[uuid]},
+            )
+            version.status, version.problems = ContentVersion.Status.FAILED, [asdict(clash)]
+            version.save(update_fields=["status", "problems"])
+        uuids.setdefault(uuid, folder.name)
+        problems += version.problems
     return problems, slugs
 
 
@@ -146,7 +145,7 @@ def _uuid(path: Path) -> str:
         return ""
 
 
-def _version_of(repository: ContentRepository, folder: Path, home: Path, zygote: Zygote) -> ContentVersion:
+def _version_of(repository: ContentRepository, folder: Path, home: Path) -> ContentVersion:
     """The version of this folder: found by content hash, or kept, checked and previewed now."""
     content_hash = _hash_folder(folder)
     version = ContentVersion.objects.filter(repository=repository, slug=folder.name, content_hash=content_hash).first()
@@ -155,22 +154,58 @@ def _version_of(repository: ContentRepository, folder: Path, home: Path, zygote:
     kept = home / "versions" / folder.name / content_hash[:16] / folder.name
     if not kept.exists():
         shutil.copytree(folder, kept, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    report = check_exercise(kept, zygote)
-    preview: dict = {}
-    if report.ok:
-        try:
-            preview = exercise_preview(load_bundle(kept), zygote)
-        except Exception as exc:  # the check passed, so this is unexpected: show it, do not publish
-            report.problems.append(Problem(folder.name, "(bundle)", f"preview failed: {type(exc).__name__}: {exc}"))
+    problems, preview = check_isolated(kept)
     return ContentVersion.objects.create(
         repository=repository,
         slug=folder.name,
         content_hash=content_hash,
         path=str(kept),
-        status=ContentVersion.Status.READY if report.ok else ContentVersion.Status.FAILED,
-        problems=_problem_dicts(report.problems),
+        status=ContentVersion.Status.FAILED if problems else ContentVersion.Status.READY,
+        problems=problems,
         preview=preview,
     )
+
+
+# What the child running a course's code may use: enough for NumPy and the sandbox, no credentials.
+CHECK_CPU_S = 600
+CHECK_MEMORY_BYTES = 4 << 30
+
+
+def _limit_child() -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (CHECK_CPU_S, CHECK_CPU_S))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_DATA, (CHECK_MEMORY_BYTES, CHECK_MEMORY_BYTES))
+
+
+def check_isolated(path: Path) -> tuple[list[dict], dict]:
+    """Run graders.content_check_cli on ``path`` in a child process: cleared environment (no database
+    address, no secret key), its own empty home, the kept version as its folder, CPU and memory limits.
+    Returns (problems, preview)."""
+    root = Path(settings.ROOT)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(root),
+        "HOME": str(path.parent),
+        "DLGRADE_SANDBOX": settings.DLGRADE_SANDBOX,
+        **{name: os.environ[name] for name in PASSED_THROUGH if name in os.environ},
+    }
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "graders.content_check_cli", str(path)],
+            cwd=path.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=CHECK_CPU_S,
+            preexec_fn=_limit_child,
+        )
+        result = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
+    except (subprocess.TimeoutExpired, ValueError, IndexError):
+        result, done = None, None
+    if result is None:
+        why = (done.stderr.strip().splitlines() or ["no output"])[-1][:300] if done is not None else "timed out"
+        return [asdict(Problem(path.name, "(bundle)", _("the check did not finish: %(why)s") % {"why": why}))], {}
+    return result["problems"], result["preview"]
 
 
 def _retire_removed(repository: ContentRepository, slugs: set[str]) -> None:
@@ -187,7 +222,10 @@ def version_publish(*, version: ContentVersion, user) -> Exercise:
         raise ValidationError(_("Only a version that passed the quality gate can be published."))
     namespace = course_namespace(version.repository.course_id)
     try:
-        exercise, _outcome = exercise_publish(path=Path(version.path), namespace=namespace, public=False)
+        case_count = len(version.preview.get("visible_cases", [])) + version.preview.get("hidden_cases", 0)
+        exercise, _outcome = exercise_publish(
+            path=Path(version.path), namespace=namespace, public=False, case_count=case_count
+        )
     except BundleError as exc:
         raise ValidationError(
             _("This version cannot be loaded any more: %(reason)s") % {"reason": exc.reason}

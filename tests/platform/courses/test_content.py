@@ -177,3 +177,18 @@ def test_the_push_webhook_asks_for_a_pull(world, tmp_path, client, django_captur
     assert len(callbacks) == 1
     row.refresh_from_db()
     assert row.syncing
+
+
+def test_a_course_s_code_is_checked_away_from_the_platform_s_credentials(world, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://secret@db/dlgrade")
+    repository = CourseRepository(tmp_path / "git")
+    folder = repository.exercise("leaky-relu")
+    cases = folder / "cases.py"
+    # The case generator refuses to run where it could read the platform's settings or credentials.
+    cases.write_text(
+        "import os\nassert not {'DATABASE_URL', 'DJANGO_SETTINGS_MODULE', 'DJANGO_SECRET_KEY'} & set(os.environ)\n"
+        + cases.read_text()
+    )
+    repository.push()
+    row = sync(world.course, repository)
+    assert [(v.slug, v.status, v.problems) for v in row.versions.all()] == [("leaky-relu", "ready", [])]
