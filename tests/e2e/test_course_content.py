@@ -61,6 +61,7 @@ def test_a_course_repository_from_pull_to_regrade(
     shot(page, "course-content-pulled")
 
     page.click("tr[data-bundle='leaky-relu'][data-status='ready'] a")
+    page.wait_for_selector("#statement-en .statement[data-math-rendered] .katex")  # formulas set as students see them
     assert "Leaky ReLU" in page.inner_text("#statement-en") and "逐元素" in page.inner_text("#statement-zh")
     assert "1.00" in page.inner_text("#preview-reference")
     assert page.locator(".preview-mistake").count() == 2 and "no" not in page.inner_text(".preview-mistake >> nth=0")

@@ -155,15 +155,19 @@ def _version_of(repository: ContentRepository, folder: Path, home: Path) -> Cont
     if not kept.exists():
         shutil.copytree(folder, kept, ignore=shutil.ignore_patterns("__pycache__", ".*"))
     problems, preview = check_isolated(kept)
-    return ContentVersion.objects.create(
+    # get_or_create: a pull that ran at the same time (the button and the schedule) may have kept it first.
+    version, _created = ContentVersion.objects.get_or_create(
         repository=repository,
         slug=folder.name,
         content_hash=content_hash,
-        path=str(kept),
-        status=ContentVersion.Status.FAILED if problems else ContentVersion.Status.READY,
-        problems=problems,
-        preview=preview,
+        defaults={
+            "path": str(kept),
+            "status": ContentVersion.Status.FAILED if problems else ContentVersion.Status.READY,
+            "problems": problems,
+            "preview": preview,
+        },
     )
+    return version
 
 
 # What the child running a course's code may use: enough for NumPy and the sandbox, no credentials.

@@ -18,6 +18,7 @@ from courses.models import ContentVersion
 from courses.regrades import services as regrade_services
 from courses.regrades.selectors import regrade_preview_of
 from courses.tasks import regrade_submissions
+from quizzes.selectors import exercises_of_topic
 from tests.platform.courses.content_repo import CORRECT, OFF_BY_A_LITTLE, CourseRepository, good_and_broken
 from tests.platform.courses.fixtures import make_assignment, submit
 
@@ -65,6 +66,7 @@ def test_a_published_exercise_is_the_course_s_own(world, tmp_path, zygote):
     assert exercise.slug == f"c{world.course.pk}--leaky-relu" and not exercise.is_public
     # Not in the public catalog; open to the course's members only.
     assert exercise.slug not in [e.slug for g in exercise_groups(language="en") for e in g.exercises]
+    assert exercise not in exercises_of_topic(topic=exercise.topic)  # nor beside everyone's quizzes
     assert exercise_get_active(slug=exercise.slug, user=world.student) == exercise
     assert exercise_get_active(slug=exercise.slug, user=world.other_student) is None
     assert exercise_get_active(slug=exercise.slug, user=world.other_teacher) is None
