@@ -90,7 +90,7 @@ class ExerciseListView(generics.ListAPIView):
     serializer_class = api_serializers.ExerciseSerializer
 
     def get_queryset(self):
-        return Exercise.objects.filter(is_active=True).order_by("topic", "order", "slug")
+        return Exercise.objects.filter(is_active=True, is_public=True).order_by("topic", "order", "slug")
 
 
 @extend_schema(
@@ -101,7 +101,7 @@ class ExerciseDetailView(generics.RetrieveAPIView):
     serializer_class = api_serializers.ExerciseDetailSerializer
 
     def get_object(self):
-        exercise = exercise_get_active(slug=self.kwargs["slug"])
+        exercise = exercise_get_active(slug=self.kwargs["slug"], user=self.request.user)
         if exercise is None:
             raise exceptions.NotFound("No such exercise.")
         return exercise
@@ -181,7 +181,7 @@ class SubmissionListView(generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         payload = api_serializers.SubmissionCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        exercise = exercise_get_active(slug=payload.validated_data["exercise"])
+        exercise = exercise_get_active(slug=payload.validated_data["exercise"], user=request.user)
         if exercise is None:
             raise exceptions.NotFound("No such exercise.")
         limit = ratelimit.Limit.parse(settings.SUBMIT_RATE)
@@ -253,7 +253,7 @@ class BatchJobListView(generics.ListCreateAPIView):
             raise PayloadTooLarge(f"Uploads are limited to {size_text(settings.BATCH_MAX_UPLOAD_BYTES)}.")
         payload = api_serializers.BatchJobCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        exercise = exercise_get_active(slug=payload.validated_data["exercise"])
+        exercise = exercise_get_active(slug=payload.validated_data["exercise"], user=request.user)
         if exercise is None:
             raise exceptions.NotFound("No such exercise.")
         try:

@@ -47,7 +47,9 @@ def staff_required(view):
 
 class UploadForm(forms.Form):
     exercise = forms.ModelChoiceField(
-        queryset=Exercise.objects.filter(is_active=True).order_by("slug"), to_field_name="slug", empty_label=None
+        queryset=Exercise.objects.filter(is_active=True, is_public=True).order_by("slug"),
+        to_field_name="slug",
+        empty_label=None,
     )
     archive = forms.FileField(
         help_text=gettext_lazy("A zip of .py files, for example an export of your LMS; folders are kept.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 
 def bundle_row_upsert(model: type[Model], *, uuid: str, slug: str, fields: dict) -> tuple[Model, str]:
@@ -22,10 +22,13 @@ def bundle_row_upsert(model: type[Model], *, uuid: str, slug: str, fields: dict)
     return row, "updated"
 
 
-def bundle_rows_deactivate(model: type[Model], *, seen: set[str], broken_paths: set[Path]) -> list[str]:
-    """Deactivate rows whose bundle is gone; a bundle that is broken right now keeps its last good row."""
+def bundle_rows_deactivate(
+    model: type[Model], *, seen: set[str], broken_paths: set[Path], rows: QuerySet | None = None
+) -> list[str]:
+    """Deactivate rows (of one source, ``rows``) whose bundle is gone; a broken bundle keeps its last good row."""
     deactivated = []
-    for row in model.objects.filter(is_active=True).exclude(uuid__in=seen):
+    rows = model.objects.all() if rows is None else rows
+    for row in rows.filter(is_active=True).exclude(uuid__in=seen):
         if Path(row.bundle_path).resolve() in broken_paths:
             continue
         row.is_active = False

@@ -11,7 +11,14 @@ class Exercise(models.Model):
     """A coding exercise, synced from its bundle on disk (the source of truth) by sync_exercises."""
 
     uuid = models.UUIDField(unique=True)
-    slug = models.SlugField(unique=True)
+    # Built-in bundles keep their own slug; a bundle of another content source is "<namespace>--<slug>"
+    # (a bundle's slug never holds "--", so the two can never clash).
+    slug = models.SlugField(max_length=120, unique=True)
+    # The content source: "" for the built-in catalog, a deployment folder's key, or "c<course id>".
+    namespace = models.CharField(max_length=60, blank=True, default="", db_default="", db_index=True)
+    # (db_default: rows written by code that predates these fields, e.g. older migrations, are built-in.)
+    # Public: listed for everyone. A course's own content is shown only to that course (catalog/access.py).
+    is_public = models.BooleanField(default=True, db_default=True)
     function_name = models.CharField(max_length=100)
     topic = models.CharField(max_length=40, choices=[(key, names[0]) for key, names in TOPICS.items()])
     difficulty = models.CharField(
@@ -41,6 +48,11 @@ class Exercise(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+    @property
+    def bundle_slug(self) -> str:
+        """The slug its authors gave it, without the namespace."""
+        return self.slug.split("--", 1)[1] if self.namespace else self.slug
 
     @property
     def tolerance_text(self) -> str:

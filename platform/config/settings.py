@@ -267,6 +267,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- dlgrade ---------------------------------------------------------------------------------
 EXERCISES_DIR = Path(env.str("DLGRADE_EXERCISES_DIR", default=str(ROOT / "exercises")))
 QUIZZES_DIR = Path(env.str("DLGRADE_QUIZZES_DIR", default=str(ROOT / "quizzes")))
+# More content folders for the whole deployment, each holding exercises/ (bundles checked by the
+# quality gate on every sync_exercises, listed for everyone, slugs "<folder name>--<slug>").
+CONTENT_DIRS = [Path(path) for path in env.list("DLGRADE_CONTENT_DIRS", default=[])]
+# Where course content repositories are cloned and every checked version is kept.
+CONTENT_ROOT = Path(env.str("DLGRADE_CONTENT_ROOT", default=str(VAR_DIR / "content")))
+# How often every course content repository is pulled (seconds); how long a clone may take.
+CONTENT_SYNC_EVERY_S = env.float("DLGRADE_CONTENT_SYNC_EVERY_S", default=3600.0)
+CONTENT_GIT_TIMEOUT_S = env.float("DLGRADE_CONTENT_GIT_TIMEOUT_S", default=120.0)
 DLGRADE_SANDBOX = env.str("DLGRADE_SANDBOX", default="auto")  # auto | bwrap | plain
 MAX_SOURCE_BYTES = env.int("DLGRADE_MAX_SOURCE_BYTES", default=64 * 1024)
 # Every task is stopped after this long (a grading normally takes its submission's time budget, a
@@ -430,6 +438,11 @@ CELERY_BEAT_SCHEDULE["lti-sync-scores"] = {
     "task": "lti.sync_scores",
     "schedule": LTI_SYNC_EVERY_S,
     "options": {"expires": max(1.0, LTI_SYNC_EVERY_S - 1)},
+}
+CELERY_BEAT_SCHEDULE["content-sync-repositories"] = {
+    "task": "courses.content_sync_all",
+    "schedule": CONTENT_SYNC_EVERY_S,
+    "options": {"expires": max(1.0, CONTENT_SYNC_EVERY_S - 1)},
 }
 CELERY_BEAT_SCHEDULE["lti-rotate-keys"] = {"task": "lti.rotate_keys", "schedule": 86400.0, "options": {"expires": 3600}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -4,8 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Exercise
+from catalog.selectors import exercises_for_namespace
 from courses.assignments import ItemSpec
+from courses.content.selectors import course_namespace
 from courses.models import Assignment
 from quizzes.models import Quiz
 
@@ -108,7 +109,7 @@ class AssignmentForm(forms.Form):
         label=_("The score that counts"), choices=Assignment.ScorePolicy.choices, initial=Assignment.ScorePolicy.BEST
     )
 
-    def __init__(self, *args, assignment: Assignment | None = None, **kwargs):
+    def __init__(self, *args, course, assignment: Assignment | None = None, **kwargs):
         if assignment is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "title": assignment.title,
@@ -124,7 +125,10 @@ class AssignmentForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         chosen = {item.key: item.points for item in assignment.items.all()} if assignment is not None else {}
-        self.exercises = list(Exercise.objects.filter(is_active=True).order_by("topic", "order", "slug"))
+        # The public catalog and the course's own content.
+        self.exercises = list(
+            exercises_for_namespace(namespace=course_namespace(course)).order_by("topic", "order", "slug")
+        )
         self.quizzes = _quizzes()
         self.item_rows = []
         for kind, target in [("exercise", e) for e in self.exercises] + [("quiz", q) for q in self.quizzes]:

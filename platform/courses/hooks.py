@@ -7,6 +7,8 @@ and when a page asks where work counts.
 from __future__ import annotations
 
 from courses import credit, selectors
+from courses.content.selectors import course_namespace, course_of_namespace
+from courses.models import Membership
 
 
 class SubmissionCredit:
@@ -29,3 +31,19 @@ class SubmissionCredit:
 class QuizAttemptCredit:
     def judge_new(self, *, attempt):
         credit.credit_judge_quiz_attempt(attempt=attempt)
+
+
+class CourseContentAccess:
+    """A course's own exercises open to its members (and to site staff)."""
+
+    def may_open(self, *, user, exercise) -> bool:
+        course_id = course_of_namespace(exercise.namespace)
+        if course_id is None or not user.is_authenticated:
+            return bool(getattr(user, "is_staff", False))
+        return user.is_staff or Membership.objects.filter(course_id=course_id, user=user).exists()
+
+    def namespaces_for(self, *, user) -> list[str]:
+        if not user.is_authenticated:
+            return []
+        ids = Membership.objects.filter(user=user).values_list("course_id", flat=True)
+        return [course_namespace(course_id) for course_id in ids]

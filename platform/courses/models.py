@@ -413,3 +413,62 @@ class VerdictHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.score} ({self.reason} {self.regrade_id})"
+
+
+class ContentRepository(models.Model):
+    """A course's own exercises, in a git repository the instructors keep (exercises/<slug>/ bundles).
+
+    Pulled on demand and on a schedule (courses.content_sync_repository); every new version of a
+    bundle is checked by the catalog's quality gate and waits, previewed, for course staff to publish.
+    """
+
+    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="content_repository")
+    git_url = models.CharField(max_length=500)
+    branch = models.CharField(max_length=200, default="main")
+    # Sent by the git host's push webhook (?token=...) to ask for a pull.
+    webhook_token = models.CharField(max_length=64, unique=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    # What the last pull said: "" (never pulled), or why it failed (cannot clone, no such branch).
+    sync_error = models.TextField(blank=True)
+    # The problems of the last pull, per bundle: [{"bundle", "file", "reason"}].
+    sync_problems = models.JSONField(default=list, blank=True)
+    syncing = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.git_url}@{self.branch}"
+
+
+class ContentVersion(models.Model):
+    """One version of one bundle of a course repository: its files kept as they were, checked, maybe published."""
+
+    class Status(models.TextChoices):
+        READY = "ready", _("Ready to publish")
+        FAILED = "failed", _("Fails the quality gate")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Replaced by a later version")
+
+    repository = models.ForeignKey(ContentRepository, on_delete=models.CASCADE, related_name="versions")
+    slug = models.SlugField(max_length=50)
+    content_hash = models.CharField(max_length=64)
+    path = models.CharField(max_length=500)  # the kept copy: the live exercise's bundle_path once published
+    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
+    problems = models.JSONField(default=list, blank=True)
+    # What the preview page shows, computed by the sync (graders.content_check.preview).
+    preview = models.JSONField(default=dict, blank=True)
+    exercise = models.ForeignKey(
+        "catalog.Exercise", null=True, blank=True, on_delete=models.SET_NULL, related_name="content_versions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["slug", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["repository", "slug", "content_hash"], name="content_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug}@{self.content_hash[:12]} ({self.status})"

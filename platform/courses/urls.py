@@ -1,6 +1,7 @@
 from django.urls import path
 
 from courses import views
+from courses.content import views as content_views
 from courses.regrades import views as regrade_views
 
 app_name = "courses"
@@ -30,6 +31,11 @@ urlpatterns = [
     path(course + "gradebook/", views.gradebook_view, name="gradebook"),
     path(course + "gradebook.csv", views.gradebook_csv_view, name="gradebook-csv"),
     path(course + "students/<id:user_id>/", views.student_detail, name="student-detail"),
+    path(course + "content/", content_views.content_view, name="content"),
+    path(course + "content/sync/", content_views.content_sync_view, name="content-sync"),
+    path(course + "content/<id:version_id>/", content_views.content_version_view, name="content-version"),
+    path(course + "content/<id:version_id>/publish/", content_views.content_publish_view, name="content-publish"),
+    path("content/webhook/", content_views.content_webhook_view, name="content-webhook"),
     path(course + "regrades/", regrade_views.regrade_list, name="regrade-list"),
     path(course + "regrades/new/", regrade_views.regrade_create_view, name="regrade-create"),
     path(regrade, regrade_views.regrade_detail, name="regrade-detail"),

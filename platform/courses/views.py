@@ -313,7 +313,7 @@ def _save_assignment(request, course, form, assignment=None):
 @course_view(INSTRUCTOR)
 @require_http_methods(["GET", "POST"])
 def assignment_create_view(request, course):
-    form = AssignmentForm(request.POST or None)
+    form = AssignmentForm(request.POST or None, course=course)
     if request.method == "POST" and form.is_valid():
         assignment = _save_assignment(request, course, form)
         if assignment is not None:
@@ -327,7 +327,7 @@ def assignment_create_view(request, course):
 @require_http_methods(["GET", "POST"])
 def assignment_update_view(request, course, assignment_id: int):
     assignment = _assignment_or_404(course, assignment_id)
-    form = AssignmentForm(request.POST or None, assignment=assignment)
+    form = AssignmentForm(request.POST or None, assignment=assignment, course=course)
     if request.method == "POST" and form.is_valid() and _save_assignment(request, course, form, assignment):
         messages.success(request, _("Assignment saved; submissions already made were judged again."))
         return redirect("courses:assignment-detail", course_id=course.pk, assignment_id=assignment.pk)
@@ -365,7 +365,7 @@ def assignment_detail(request, course, assignment_id: int):
 @require_GET
 def assignment_banner_view(request, course, assignment_id: int, slug: str):
     """The "Counts for" box of an exercise opened from this assignment (the URL pages loaded before kept)."""
-    exercise = exercise_get_active(slug=slug)
+    exercise = exercise_get_active(slug=slug, user=request.user)
     if exercise is None or not course.assignments.filter(pk=assignment_id).exists():
         raise Http404("No such assignment")
     targets = selectors.credit_targets_for(user=request.user, exercise_ids=[exercise.pk], assignment_id=assignment_id)

@@ -27,8 +27,9 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 
-from catalog.models import Exercise
+from catalog.selectors import exercises_for_namespace
 from courses.access import INSTRUCTOR, STAFF, course_context, course_view
+from courses.content.selectors import course_namespace
 from courses.models import Membership
 from lti import claims, keys, selectors, services
 from lti.middleware import FRAME_SESSION_KEY, allow_framing
@@ -302,7 +303,7 @@ def _parse_due(value: str) -> datetime | None:
 
 def _deep_link_choices(course, language: str) -> list[tuple[str, list[tuple[str, str, float]]]]:
     assignments = course.assignments.prefetch_related("items").order_by("due_at", "pk")
-    exercises = Exercise.objects.filter(is_active=True).order_by("topic", "order", "slug")
+    exercises = exercises_for_namespace(namespace=course_namespace(course)).order_by("topic", "order", "slug")
     quizzes = Quiz.objects.filter(is_active=True).order_by("topic", "slug")
     return [
         (_("Assignments of this course"), [(f"assignment:{a.pk}", a.title, a.max_points) for a in assignments]),

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db.models import Count, Max, QuerySet
 
 from catalog.models import Exercise
+from catalog.selectors import exercises_public
 from graders.bundle import TOPICS, BundleError
 from graders.quiz import QuizBundle, load_quiz_cached
 from graders.quiz.language import topic_name
@@ -28,9 +29,7 @@ def quiz_groups(*, language: str) -> list[TopicQuizzes]:
     by_topic: dict[str, list[Quiz]] = {key: [] for key in TOPICS}
     for quiz in Quiz.objects.filter(is_active=True).order_by("order", "slug"):
         by_topic.setdefault(quiz.topic, []).append(quiz)
-    counts = dict(
-        Exercise.objects.filter(is_active=True).values("topic").annotate(n=Count("id")).values_list("topic", "n")
-    )
+    counts = dict(exercises_public().values("topic").annotate(n=Count("id")).values_list("topic", "n"))
     return [
         TopicQuizzes(key, topic_name(key, language), quizzes, exercise_count=counts.get(key, 0))
         for key, quizzes in by_topic.items()
@@ -47,7 +46,8 @@ def quizzes_of_topic(*, topic: str) -> list[Quiz]:
 
 
 def exercises_of_topic(*, topic: str) -> list[Exercise]:
-    return list(Exercise.objects.filter(topic=topic, is_active=True).order_by("order", "slug"))
+    # Public ones only: a course's own exercises are shown in that course, not beside everyone's quizzes.
+    return list(exercises_public().filter(topic=topic).order_by("order", "slug"))
 
 
 def quiz_bundle(*, quiz: Quiz) -> QuizBundle | None:

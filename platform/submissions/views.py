@@ -17,8 +17,8 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _active_exercise_or_404(slug: str):
-    exercise = exercise_get_active(slug=slug)
+def _active_exercise_or_404(slug: str, user):
+    exercise = exercise_get_active(slug=slug, user=user)
     if exercise is None:
         raise Http404("No such exercise")
     return exercise
@@ -44,7 +44,7 @@ def exercise_list(request):
 
 @login_required
 def exercise_detail(request, slug: str):
-    exercise = _active_exercise_or_404(slug)
+    exercise = _active_exercise_or_404(slug, request.user)
     # Opened from an assignment: its box is shown whatever its state, and the form names it.
     return exercise_page(request, exercise, assignment_id=assignment_id_from(request.GET.get("assignment")))
 
@@ -79,7 +79,7 @@ def exercise_page(request, exercise, *, assignment_id: int | None, source: str |
 @require_POST
 @limit_per_user("SUBMIT_RATE")
 def submission_create_view(request, slug: str):
-    exercise = _active_exercise_or_404(slug)
+    exercise = _active_exercise_or_404(slug, request.user)
     source = request.POST.get("source", "")
     assignment_id = assignment_id_from(request.POST.get("assignment"))
     try:
@@ -124,7 +124,7 @@ def submission_detail_view(request, pk: int):
 @login_required
 @require_GET
 def submission_history_view(request, slug: str):
-    exercise = _active_exercise_or_404(slug)
+    exercise = _active_exercise_or_404(slug, request.user)
     history = exercise_history(user=request.user, exercise=exercise)
     return render(request, "submissions/_history.html", {"history": history, "exercise": exercise})
 
@@ -133,7 +133,7 @@ def submission_history_view(request, slug: str):
 @require_GET
 def submission_targets_view(request, slug: str):
     """The "Counts for" box of an exercise page, refreshed after each submission (attempts used, score)."""
-    exercise = _active_exercise_or_404(slug)
+    exercise = _active_exercise_or_404(slug, request.user)
     assignment_id = assignment_id_from(request.GET.get("assignment"))
     targets = credit_targets(user=request.user, exercise=exercise, assignment_id=assignment_id)
     return render(

@@ -14,11 +14,12 @@ import numpy as np
 import pytest
 
 from graders.compare import matches
+from graders.content_check import student_version_of
 from graders.engine import grade
 from graders.feedback import fit_for_hidden_case, render
 from graders.gradcheck import check_case, gradcheck_module
 from graders.gradients import _summary
-from tests.exercises.test_bundles import BY_SLUG, student_version_of
+from tests.exercises.test_bundles import BY_SLUG
 
 # Largest relative error of a reference against differences: rounding (eps * |loss| / h) and
 # truncation (h**2) stay near 1e-9 with the bundles' magnitudes.

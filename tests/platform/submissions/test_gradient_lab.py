@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from catalog.models import Exercise
 from graders.bundle import load_bundle
+from graders.content_check import student_version_of
 from graders.engine import grade
 from submissions import services
 from tests.conftest import EXERCISES, sync_only
-from tests.exercises.test_bundles import student_version_of
 
 pytestmark = pytest.mark.django_db
 LAB = "bptt-gradient-norms"

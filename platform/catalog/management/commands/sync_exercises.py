@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.services import exercise_sync
+from graders.bundle import SLUG_PATTERN
 
 
 class Command(BaseCommand):
@@ -17,12 +18,29 @@ class Command(BaseCommand):
         root = Path(root)
         if not root.is_dir():
             raise CommandError(f"{root} is not a folder")
-        report = exercise_sync(root=root)
+        bad = self._sync("exercises", exercise_sync(root=root))
+        # The deployment's extra content folders: checked by the quality gate, slugs "<folder>--<slug>".
+        for folder in settings.CONTENT_DIRS:
+            namespace = folder.name.lower()
+            if not SLUG_PATTERN.match(namespace) or not (folder / "exercises").is_dir():
+                self.stderr.write(
+                    self.style.ERROR(
+                        f"content folder {folder}: needs an exercises/ folder and a name of a-z, 0-9 and single hyphens"
+                    )
+                )
+                bad += 1
+                continue
+            report = exercise_sync(root=folder / "exercises", namespace=namespace, gate=True)
+            bad += self._sync(f"{namespace} exercises", report)
+        if strict and bad:
+            raise CommandError(f"{bad} bad bundle(s)")
+
+    def _sync(self, label: str, report) -> int:
+        bad = len({error.path for error in report.errors})  # a bundle may have several problems
         for error in report.errors:
             self.stderr.write(self.style.ERROR(f"bad bundle {error.path}: {error.reason}"))
         self.stdout.write(
-            f"exercises: {len(report.created)} created, {len(report.updated)} updated, "
-            f"{len(report.unchanged)} unchanged, {len(report.deactivated)} deactivated, {len(report.errors)} bad"
+            f"{label}: {len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged, {len(report.deactivated)} deactivated, {bad} bad"
         )
-        if strict and report.errors:
-            raise CommandError(f"{len(report.errors)} bad bundle(s)")
+        return bad

@@ -1,0 +1,1 @@
+"""A course's own content: its git repository of exercise bundles, pulled, checked, previewed and published."""
