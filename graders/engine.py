@@ -52,6 +52,10 @@ KNOWN_EXCEPTIONS = frozenset(
     name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
 ) | {"AxisError", "LinAlgError", "ComplexWarning"}
 MAX_VERDICT_BYTES = 256 << 10
+# What one visible case's printed output may show (the sandbox caps the whole submission's output).
+PRINTED_SHOWN_MAX = 4000
+# Control characters other than tab and newline: a terminal's escapes mean nothing on a page.
+_CONTROL = dict.fromkeys([*range(9), *range(11, 32), 127])
 
 
 def grade(bundle: Bundle, source: str, *, zygote: Zygote) -> Verdict:
@@ -272,10 +276,22 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
     else:  # plain text from the child: the added sentences follow it in English
         phrases = ()
         message = " ".join(text for text in (judged.message, render(extra)) if text)
+    printed, cut = printed_text(run.printed)
+    if cut:
+        details["printed_cut"] = cut
     return (
-        CaseResult(message=message, phrases=phrases, details=details, duration_ms=run.ms, **base),
+        CaseResult(message=message, phrases=phrases, details=details, duration_ms=run.ms, printed=printed, **base),
         judged.wrong_values,
     )
+
+
+def printed_text(raw: bytes) -> tuple[str, int]:
+    """What a visible case printed, fit for a page: text, no control characters, at most
+    PRINTED_SHOWN_MAX characters; returns it with how many characters were left out."""
+    text = raw.decode("utf-8", errors="replace").translate(_CONTROL)
+    if len(text) <= PRINTED_SHOWN_MAX:
+        return text, 0
+    return text[:PRINTED_SHOWN_MAX], len(text) - PRINTED_SHOWN_MAX
 
 
 def _unchanged(case: Case, after: Any) -> bool:
@@ -306,6 +322,7 @@ def _fit(verdict: Verdict) -> Verdict:
     """Keep a stored verdict small whatever the student returned: previews go first, then details."""
     if len(json.dumps(verdict.to_dict())) <= MAX_VERDICT_BYTES:
         return verdict
+    verdict = dataclasses.replace(verdict, cases=tuple(dataclasses.replace(case, printed="") for case in verdict.cases))
     for keep in (("description", "description_zh", "inputs", "expected"), ()):
         cases = tuple(
             dataclasses.replace(case, details={k: v for k, v in case.details.items() if k in keep})

@@ -152,3 +152,26 @@ def test_a_named_mistake_lists_its_cases_and_other_failures_are_called_another_p
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "出现在用例 <code>vector</code>, <code>matrix</code>" in chinese
     assert "上面列出的错误都解释不了这些未通过的用例：<code>single_element</code>。" in chinese
+
+
+PRINTING = "import numpy as np\ndef relu(x):\n    print('<b>seen</b>', x.shape)\n    return np.abs(x)\n"
+
+
+def test_the_panel_shows_what_each_visible_case_printed_escaped_and_no_hidden_output(
+    client, student, relu_exercise, zygote
+):
+    submission = services.submission_create(user=student, exercise=relu_exercise, source=PRINTING)
+    services.submission_start(submission_id=submission.pk)
+    verdict = grade(load_bundle(EXERCISES / "relu"), PRINTING, zygote=zygote)
+    services.submission_record_verdict(submission_id=submission.pk, verdict=verdict)
+    client.force_login(student)
+    page = client.get(reverse("submissions:panel", args=[submission.pk])).content.decode()
+    visible = sum(not case.hidden for case in verdict.cases)
+    assert page.count("&lt;b&gt;seen&lt;/b&gt;") == visible and "<b>seen" not in page
+    assert "&lt;b&gt;seen&lt;/b&gt; (5,)" in page
+    # A verdict stored with output on a hidden case (a bug, an old row) still never shows it.
+    submission.refresh_from_db()
+    stored = dict(submission.verdict)
+    stored["cases"] = [dict(case, printed="LEAK") if case["hidden"] else case for case in stored["cases"]]
+    Submission.objects.filter(pk=submission.pk).update(verdict=stored)
+    assert "LEAK" not in client.get(reverse("submissions:panel", args=[submission.pk])).content.decode()
