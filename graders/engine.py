@@ -243,8 +243,14 @@ def _purpose(case: Case, status: str, run: CaseRun) -> Phrase | None:
     return None
 
 
-def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tuple[CaseResult, bool]:
-    """Return the case's result and whether it failed on its values."""
+def _case_result(
+    bundle: Bundle, case: Case, expected: Any, run: CaseRun, *, bundle_case: bool = True
+) -> tuple[CaseResult, bool]:
+    """Return the case's result and whether it failed on its values.
+
+    ``bundle_case`` False: a case the student wrote (graders/trial.py), whose previews are not
+    kept for the next submission and which no plot shows.
+    """
     judged = _judge(bundle, case, expected, run)
     base = {"name": case.name, "weight": case.weight, "status": judged.status}
     purpose = _purpose(case, judged.status, run)
@@ -260,12 +266,17 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
     details = {
         "description": case.description,
         "description_zh": case.description_zh,
-        "inputs": _input_previews(bundle, case),
-        "expected": _expected_preview(bundle, case, expected),
+        "inputs": _input_previews(bundle, case) if bundle_case else _make_input_previews(bundle, case),
+        "expected": _expected_preview(bundle, case, expected) if bundle_case else preview(expected),
         # A passing case shows no got-vs-expected, so skip formatting it (most of the engine's own cost).
-        "got": preview(run.output) if judged.status == FAIL and run.status == "ok" else "",
+        # A student's own case shows its result either way: they asked what it gives.
+        "got": preview(run.output) if run.status == "ok" and (judged.status == FAIL or not bundle_case) else "",
         **judged.details,
-        **(lab_details(bundle, run.index, run.output if run.status == "ok" else None, expected) if bundle.lab else {}),
+        **(
+            lab_details(bundle, run.index, run.output if run.status == "ok" else None, expected)
+            if bundle.lab and bundle_case
+            else {}
+        ),
     }
     # A visible case's exception text came from a child that never held a hidden input: it may be read.
     hint = numpy2_hint(run.phrases, run.message) if run.status == ERROR else None
@@ -283,6 +294,11 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
         CaseResult(message=message, phrases=phrases, details=details, duration_ms=run.ms, printed=printed, **base),
         judged.wrong_values,
     )
+
+
+def judge_case(bundle: Bundle, case: Case, expected: Any, run: CaseRun, *, bundle_case: bool = True) -> CaseResult:
+    """The result of one visible case that ``run`` ran (the trial of graders/trial.py judges this way)."""
+    return _case_result(bundle, case, expected, run, bundle_case=bundle_case)[0]
 
 
 def printed_text(raw: bytes) -> tuple[str, int]:

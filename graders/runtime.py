@@ -13,8 +13,10 @@ import threading
 from pathlib import Path
 
 from graders.bundle import Bundle, BundleError, load_cached
+from graders.case_text import CaseCall
 from graders.engine import grade
 from graders.sandbox import Zygote
+from graders.trial import run_trial
 from graders.verdict import Verdict
 
 
@@ -68,6 +70,14 @@ class SandboxPool:
         try:
             return grade(bundle, source, zygote=self.zygote())
         except Exception:  # the sandbox failed, or a time limit interrupted a job: start afresh next time
+            self.discard()
+            raise
+
+    def trial(self, bundle: Bundle, source: str, own: list[CaseCall]) -> Verdict:
+        """Run (graders/trial.py) with this thread's zygote; failures as for ``grade``."""
+        try:
+            return run_trial(bundle, source, own, zygote=self.zygote())
+        except Exception:
             self.discard()
             raise
 

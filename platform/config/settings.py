@@ -217,6 +217,7 @@ SPECTACULAR_SETTINGS = {
 
 # Limits that protect the service ("count/seconds").
 SUBMIT_RATE = env.str("DLGRADE_SUBMIT_RATE", default="12/60")
+RUN_RATE = env.str("DLGRADE_RUN_RATE", default="20/60")  # Run (no attempt) uses the same sandboxes
 LOGIN_FAILURE_RATE = env.str("DLGRADE_LOGIN_FAILURE_RATE", default="5/300")
 
 # One cache shared by every web process (rate limits, login throttling).
@@ -279,6 +280,7 @@ CELERY_BATCH_QUEUE = env.str("DLGRADE_BATCH_QUEUE", default="batch")
 CELERY_TASK_ROUTES = {
     "submissions.grade_submission": {"queue": CELERY_GRADING_QUEUE},
     "submissions.sweep_stale_submissions": {"queue": CELERY_GRADING_QUEUE},
+    "submissions.run_trial": {"queue": CELERY_GRADING_QUEUE},
     "batches.*": {"queue": CELERY_BATCH_QUEUE},
     "lti.*": {"queue": env.str("DLGRADE_LTI_QUEUE", default="lti")},
 }

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from graders.verdict import Verdict
 from submissions.hooks import CreditTarget, credit_policy
-from submissions.models import Submission, public_seconds
+from submissions.models import Submission, Trial, public_seconds
 from submissions.selectors import submission_staff_can_see, submissions_for
 
 MAX_ID = 2**31 - 1
@@ -109,3 +111,24 @@ def credit_targets(*, user, exercise, assignment_id: int | None = None) -> list[
     """Where a submission of ``exercise`` made now would count (and the page's own assignment, in any state)."""
     targets = credit_policy().targets(user=user, exercise_ids=[exercise.pk], assignment_id=assignment_id)
     return targets.get(exercise.pk, [])
+
+
+# A Run that has not finished by then was lost (a worker died, the broker lost it): say so and stop polling.
+TRIAL_GIVE_UP_S = 90
+
+
+def trial_context(trial: Trial | None) -> dict:
+    """What the Run panel shows: the trial's verdict (never public-filtered: a Run holds no hidden case)."""
+    if trial is None:
+        return {"trial": None}
+    verdict = Verdict.from_dict(trial.result) if trial.result else None
+    lost = not trial.is_final and (timezone.now() - trial.created_at).total_seconds() > TRIAL_GIVE_UP_S
+    visible = [case for case in verdict.cases if not case.details.get("own")] if verdict else []
+    return {
+        "trial": trial,
+        "own_cases": trial.own_cases,
+        "trial_verdict": verdict,
+        "trial_lost": lost,
+        "trial_visible_passed": sum(case.passed for case in visible),
+        "trial_visible_total": len(visible),
+    }

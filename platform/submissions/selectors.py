@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Count, Max, QuerySet
 
 from submissions.hooks import credit_policy
-from submissions.models import Submission
+from submissions.models import Submission, Trial
 
 
 def progress_by_exercise(*, user) -> dict[int, dict]:
@@ -34,3 +34,12 @@ def submission_staff_can_see(*, user, submission: Submission) -> bool:
 def submissions_for(*, user, exercise) -> QuerySet[Submission]:
     """A student's submissions of an exercise, newest first, wherever they were made."""
     return Submission.objects.filter(user=user, exercise=exercise).order_by("-created_at", "-id")
+
+
+def trial_of(*, user, trial_id: int) -> Trial | None:
+    """A Run is its student's own: nobody else sees it (it is not work handed in)."""
+    return Trial.objects.select_related("exercise").filter(pk=trial_id, user=user).first()
+
+
+def latest_trial(*, user, exercise) -> Trial | None:
+    return Trial.objects.filter(user=user, exercise=exercise).order_by("-created_at").first()

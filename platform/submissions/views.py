@@ -8,9 +8,15 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog.selectors import exercise_get_active, exercise_groups
 from config.ratelimit import limit_per_user
 from submissions.hooks import credit_policy
-from submissions.presenters import assignment_id_from, credit_targets, exercise_history, verdict_context
-from submissions.selectors import progress_by_exercise, submission_visible_to
-from submissions.services import submission_create
+from submissions.presenters import (
+    assignment_id_from,
+    credit_targets,
+    exercise_history,
+    trial_context,
+    verdict_context,
+)
+from submissions.selectors import latest_trial, progress_by_exercise, submission_visible_to, trial_of
+from submissions.services import submission_create, trial_create
 
 
 def _is_htmx(request) -> bool:
@@ -71,6 +77,7 @@ def exercise_page(request, exercise, *, assignment_id: int | None, source: str |
         "targets": targets,
         "assignment_id": assignment_id,
         "error": error,
+        **trial_context(latest_trial(user=request.user, exercise=exercise)),
     }
     return render(request, "submissions/exercise_detail.html", context, status=400 if error else 200)
 
@@ -141,3 +148,36 @@ def submission_targets_view(request, slug: str):
         "submissions/_counts_for.html",
         {"targets": targets, "exercise": exercise, "assignment_id": assignment_id},
     )
+
+
+@login_required
+@require_POST
+@limit_per_user("RUN_RATE")
+def trial_create_view(request, slug: str):
+    """Run: the visible cases and the student's own, in the same sandbox, never an attempt."""
+    exercise = _active_exercise_or_404(slug)
+    try:
+        trial = trial_create(
+            user=request.user,
+            exercise=exercise,
+            source=request.POST.get("source", ""),
+            own_cases=request.POST.get("own_cases", ""),
+        )
+    except ValidationError as error:
+        if _is_htmx(request):
+            return render(request, "submissions/_trial.html", {"trial_error": error.messages[0]})
+        return exercise_page(
+            request, exercise, assignment_id=None, source=request.POST.get("source", ""), error=error.messages[0]
+        )
+    if _is_htmx(request):
+        return render(request, "submissions/_trial.html", trial_context(trial))
+    return redirect("exercises:detail", slug=slug)
+
+
+@login_required
+@require_GET
+def trial_panel_view(request, pk: int):
+    trial = trial_of(user=request.user, trial_id=pk)
+    if trial is None:
+        raise Http404("No such run")
+    return render(request, "submissions/_trial.html", trial_context(trial))
