@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from graders.bundle import Bundle, copy_inputs, normalize_output
+from graders.case_text import case_call
 from graders.cases import Case, MistakeVariant
 from graders.compare import NON_FINITE, WRONG_SHAPE, WRONG_TYPE, compare, matches, preview
 from graders.feedback import Phrase, fit_for_hidden_case, render, say
@@ -278,6 +279,8 @@ def _case_result(
             else {}
         ),
     }
+    if judged.status != PASS and bundle_case:  # to reproduce it: the inputs as a line of Python
+        details["call"], details["call_exact"] = _case_call(bundle, case)
     # A visible case's exception text came from a child that never held a hidden input: it may be read.
     hint = numpy2_hint(run.phrases, run.message) if run.status == ERROR else None
     extra = tuple(phrase for phrase in (hint, purpose) if phrase is not None)
@@ -367,6 +370,14 @@ def _input_previews(bundle: Bundle, case: Case) -> dict[str, str]:
     if key not in _PREVIEWS:
         _PREVIEWS[key] = _make_input_previews(bundle, case)
     return dict(_PREVIEWS[key])
+
+
+def _case_call(bundle: Bundle, case: Case) -> tuple[str, bool]:
+    """The case as ``function(np.array(...), ...)`` (graders/case_text.py); made once per bundle version."""
+    key = (bundle.content_hash, case.name, "call")
+    if key not in _PREVIEWS:
+        _PREVIEWS[key] = case_call(bundle.function, tuple(case.args), dict(case.kwargs), seed=bundle.seed)
+    return _PREVIEWS[key]
 
 
 def _make_input_previews(bundle: Bundle, case: Case) -> dict[str, str]:

@@ -78,6 +78,8 @@ def exercise_page(request, exercise, *, assignment_id: int | None, source: str |
         "assignment_id": assignment_id,
         "error": error,
         **trial_context(latest_trial(user=request.user, exercise=exercise)),
+        # Code, not prose: the form of a line Run reads (graders/case_text.py).
+        "own_case_example": f"{exercise.function_name}(np.array([[1.0, -2.0], [3.0, 4.0]]))",
     }
     return render(request, "submissions/exercise_detail.html", context, status=400 if error else 200)
 

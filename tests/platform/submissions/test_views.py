@@ -175,3 +175,13 @@ def test_the_panel_shows_what_each_visible_case_printed_escaped_and_no_hidden_ou
     stored["cases"] = [dict(case, printed="LEAK") if case["hidden"] else case for case in stored["cases"]]
     Submission.objects.filter(pk=submission.pk).update(verdict=stored)
     assert "LEAK" not in client.get(reverse("submissions:panel", args=[submission.pk])).content.decode()
+
+
+def test_a_failed_visible_case_shows_its_inputs_as_python_and_marks_the_values_that_are_off(client, student, graded):
+    client.force_login(student)
+    page = client.get(reverse("submissions:panel", args=[graded.pk])).content.decode()
+    matrix = next(c for c in graded.verdict["cases"] if c["name"] == "matrix")
+    assert escape(matrix["details"]["call"]) in page and "These inputs as Python" in page
+    marked = sum(c["details"]["off"] for c in graded.verdict["cases"] if "grid" in c.get("details", {}))
+    assert matrix["details"]["grid"] and page.count('<td class="off"') == 2 * marked  # in got and in expected
+    assert "Hidden cases show whether they passed" in page
