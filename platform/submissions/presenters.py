@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from graders.engine import PRINTED_SHOWN_MAX
+from graders.sandbox import Limits
 from graders.verdict import Verdict
 from submissions.hooks import CreditTarget, credit_policy
 from submissions.models import Submission, Trial, public_seconds
@@ -132,3 +134,25 @@ def trial_context(trial: Trial | None) -> dict:
         "trial_visible_passed": sum(case.passed for case in visible),
         "trial_visible_total": len(visible),
     }
+
+
+@dataclass(frozen=True)
+class CodeRules:
+    """What a statement says up front: what the code may import, what print and the time limits do."""
+
+    case_s: float
+    all_cases_s: float
+    memory_mib: int
+    printed_chars: int
+    output_kib: int
+
+
+def code_rules(exercise) -> CodeRules:
+    limits = Limits(time_s=exercise.time_limit_s, memory_mib=exercise.memory_limit_mib)
+    return CodeRules(
+        case_s=exercise.time_limit_s,
+        all_cases_s=limits.submission_budget_s,
+        memory_mib=exercise.memory_limit_mib,
+        printed_chars=PRINTED_SHOWN_MAX,
+        output_kib=limits.output_bytes // 1024,
+    )

@@ -10,6 +10,7 @@ from config.ratelimit import limit_per_user
 from submissions.hooks import credit_policy
 from submissions.presenters import (
     assignment_id_from,
+    code_rules,
     credit_targets,
     exercise_history,
     trial_context,
@@ -79,6 +80,7 @@ def exercise_page(request, exercise, *, assignment_id: int | None, source: str |
         "error": error,
         **trial_context(latest_trial(user=request.user, exercise=exercise)),
         # Code, not prose: the form of a line Run reads (graders/case_text.py).
+        "rules": code_rules(exercise),
         "own_case_example": f"{exercise.function_name}(np.array([[1.0, -2.0], [3.0, 4.0]]))",
     }
     return render(request, "submissions/exercise_detail.html", context, status=400 if error else 200)

@@ -185,3 +185,14 @@ def test_a_failed_visible_case_shows_its_inputs_as_python_and_marks_the_values_t
     marked = sum(c["details"]["off"] for c in graded.verdict["cases"] if "grid" in c.get("details", {}))
     assert matrix["details"]["grid"] and page.count('<td class="off"') == 2 * marked  # in got and in expected
     assert "Hidden cases show whether they passed" in page
+
+
+def test_the_statement_says_up_front_what_the_code_may_import_and_what_print_and_time_do(
+    client, student, relu_exercise
+):
+    client.force_login(student)
+    page = client.get(reverse("exercises:detail", args=["relu"])).content.decode()
+    rules = page[page.index('class="code-rules"') : page.index('id="statement"')]
+    assert "imports NumPy, math" in rules and "refused" in rules
+    assert "print() works" in rules and "never for hidden cases" in rules
+    assert f"each case may take {relu_exercise.time_limit_s:g} s" in rules
