@@ -137,7 +137,10 @@ def submission_detail_view(request, pk: int):
 def submission_history_view(request, slug: str):
     exercise = _active_exercise_or_404(slug)
     history = exercise_history(user=request.user, exercise=exercise)
-    return render(request, "submissions/_history.html", {"history": history, "exercise": exercise})
+    context = {"history": history, "exercise": exercise, "title": exercise.title(request.LANGUAGE_CODE)}
+    # The exercise page refreshes this fragment; opened directly, the address gets a whole page.
+    template = "submissions/_history.html" if _is_htmx(request) else "submissions/history.html"
+    return render(request, template, context)
 
 
 @login_required
