@@ -6,6 +6,7 @@ import json
 import os
 import urllib.request
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -130,3 +131,18 @@ def test_work_sent_by_the_api_and_the_cli_counts_on_the_pages_the_student_reads(
     page.click("a:text-is('Week 1')")
     items = page.inner_text("table.data tbody")
     assert "✓ solved" in items and "10 / 10" in items
+
+
+def test_deadlines_also_say_the_moment_in_the_students_own_time_zone(browser, live_server, week_1, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai")  # UTC+8; the server shows UTC
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "student", "pw-student")
+        local = week_1.due_at.astimezone(ZoneInfo("Asia/Shanghai"))
+        slot = page.locator(".exercise-card:has(code.slug:text-is('relu')) time[data-local]")
+        assert "your time" in slot.inner_text() and local.strftime("%H:%M") in slot.inner_text()
+        page.goto(f"{live_server.url}/exercises/relu/")
+        assert local.strftime("%H:%M") in page.inner_text("#counts-for time[data-local]")
+    finally:
+        context.close()
