@@ -25,6 +25,10 @@ PREVIEW_ELEMENTS = 12
 PREVIEW_CHARS = 2000
 PREVIEW_DEPTH = 3
 PREVIEW_PRINTED_MAX = 400  # elements numpy would print after summarizing
+# Got and expected side by side, element by element, for outputs up to this many values and this
+# many columns (the last axis); larger ones keep the previews and the largest error's place.
+GRID_MAX_VALUES = 256
+GRID_MAX_COLUMNS = 16
 
 
 WRONG_SHAPE, WRONG_TYPE, NON_FINITE, WRONG_VALUES = "wrong_shape", "wrong_type", "non_finite", "wrong_values"
@@ -153,7 +157,7 @@ def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, item
                 index=_index(first),
                 expected=fmt(want[first]),
             ),
-            details={"first_nan": list(map(int, first))},
+            details={"first_nan": list(map(int, first)), **_grid(got, want, bad_nan)},
         )
     same_inf = np.isinf(got) & (got == want)
     with np.errstate(invalid="ignore", over="ignore"):
@@ -213,8 +217,34 @@ def _compare_array(got: Any, want: np.ndarray, *, rtol: float, atol: float, item
             "max_abs_error": float(error[worst]),
             "max_rel_error": float(np.max(relative)),
             "worst_index": list(worst),
+            **_grid(got, want, off),
         },
     )
+
+
+def _short(value: float) -> str:
+    """A value in a side-by-side row: four significant digits, as the previews print them."""
+    return f"{float(value):.4g}"
+
+
+def _grid(got: np.ndarray, want: np.ndarray, off: np.ndarray) -> dict[str, Any]:
+    """Got and expected as rows (the last axis) under their leading index, each value marked when off.
+
+    ``{"grid": [[row label, [[got, expected, off], ...]], ...]}``, or nothing for an output too
+    large or too wide to read that way.
+    """
+    if want.ndim == 0 or want.size > GRID_MAX_VALUES or want.shape[-1] > GRID_MAX_COLUMNS or want.size == 0:
+        return {}
+    columns = want.shape[-1]
+    rows = []
+    for flat, (got_row, want_row, off_row) in enumerate(
+        zip(got.reshape(-1, columns), want.reshape(-1, columns), off.reshape(-1, columns), strict=True)
+    ):
+        lead = np.unravel_index(flat, want.shape[:-1]) if want.ndim > 1 else ()
+        label = "[" + ", ".join([*(str(int(i)) for i in lead), ":"]) + "]"
+        cells = [[_short(g), _short(w), bool(o)] for g, w, o in zip(got_row, want_row, off_row, strict=True)]
+        rows.append([label, cells])
+    return {"grid": rows}
 
 
 def _not_one_array(got: list | tuple, want: np.ndarray, item: str) -> Phrase:

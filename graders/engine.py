@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from graders.bundle import Bundle, copy_inputs, normalize_output
+from graders.case_text import case_call
 from graders.cases import Case, MistakeVariant
 from graders.compare import NON_FINITE, WRONG_SHAPE, WRONG_TYPE, compare, matches, preview
 from graders.feedback import Phrase, fit_for_hidden_case, render, say
@@ -52,6 +53,10 @@ KNOWN_EXCEPTIONS = frozenset(
     name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
 ) | {"AxisError", "LinAlgError", "ComplexWarning"}
 MAX_VERDICT_BYTES = 256 << 10
+# What one visible case's printed output may show (the sandbox caps the whole submission's output).
+PRINTED_SHOWN_MAX = 4000
+# Control characters other than tab and newline: a terminal's escapes mean nothing on a page.
+_CONTROL = dict.fromkeys([*range(9), *range(11, 32), 127])
 
 
 def grade(bundle: Bundle, source: str, *, zygote: Zygote) -> Verdict:
@@ -239,8 +244,14 @@ def _purpose(case: Case, status: str, run: CaseRun) -> Phrase | None:
     return None
 
 
-def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tuple[CaseResult, bool]:
-    """Return the case's result and whether it failed on its values."""
+def _case_result(
+    bundle: Bundle, case: Case, expected: Any, run: CaseRun, *, bundle_case: bool = True
+) -> tuple[CaseResult, bool]:
+    """Return the case's result and whether it failed on its values.
+
+    ``bundle_case`` False: a case the student wrote (graders/trial.py), whose previews are not
+    kept for the next submission and which no plot shows.
+    """
     judged = _judge(bundle, case, expected, run)
     base = {"name": case.name, "weight": case.weight, "status": judged.status}
     purpose = _purpose(case, judged.status, run)
@@ -256,13 +267,20 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
     details = {
         "description": case.description,
         "description_zh": case.description_zh,
-        "inputs": _input_previews(bundle, case),
-        "expected": _expected_preview(bundle, case, expected),
+        "inputs": _input_previews(bundle, case) if bundle_case else _make_input_previews(bundle, case),
+        "expected": _expected_preview(bundle, case, expected) if bundle_case else preview(expected),
         # A passing case shows no got-vs-expected, so skip formatting it (most of the engine's own cost).
-        "got": preview(run.output) if judged.status == FAIL and run.status == "ok" else "",
+        # A student's own case shows its result either way: they asked what it gives.
+        "got": preview(run.output) if run.status == "ok" and (judged.status == FAIL or not bundle_case) else "",
         **judged.details,
-        **(lab_details(bundle, run.index, run.output if run.status == "ok" else None, expected) if bundle.lab else {}),
+        **(
+            lab_details(bundle, run.index, run.output if run.status == "ok" else None, expected)
+            if bundle.lab and bundle_case
+            else {}
+        ),
     }
+    if judged.status != PASS and bundle_case:  # to reproduce it: the inputs as a line of Python
+        details["call"], details["call_exact"] = _case_call(bundle, case)
     # A visible case's exception text came from a child that never held a hidden input: it may be read.
     hint = numpy2_hint(run.phrases, run.message) if run.status == ERROR else None
     extra = tuple(phrase for phrase in (hint, purpose) if phrase is not None)
@@ -272,10 +290,27 @@ def _case_result(bundle: Bundle, case: Case, expected: Any, run: CaseRun) -> tup
     else:  # plain text from the child: the added sentences follow it in English
         phrases = ()
         message = " ".join(text for text in (judged.message, render(extra)) if text)
+    printed, cut = printed_text(run.printed)
+    if cut:
+        details["printed_cut"] = cut
     return (
-        CaseResult(message=message, phrases=phrases, details=details, duration_ms=run.ms, **base),
+        CaseResult(message=message, phrases=phrases, details=details, duration_ms=run.ms, printed=printed, **base),
         judged.wrong_values,
     )
+
+
+def judge_case(bundle: Bundle, case: Case, expected: Any, run: CaseRun, *, bundle_case: bool = True) -> CaseResult:
+    """The result of one visible case that ``run`` ran (the trial of graders/trial.py judges this way)."""
+    return _case_result(bundle, case, expected, run, bundle_case=bundle_case)[0]
+
+
+def printed_text(raw: bytes) -> tuple[str, int]:
+    """What a visible case printed, fit for a page: text, no control characters, at most
+    PRINTED_SHOWN_MAX characters; returns it with how many characters were left out."""
+    text = raw.decode("utf-8", errors="replace").translate(_CONTROL)
+    if len(text) <= PRINTED_SHOWN_MAX:
+        return text, 0
+    return text[:PRINTED_SHOWN_MAX], len(text) - PRINTED_SHOWN_MAX
 
 
 def _unchanged(case: Case, after: Any) -> bool:
@@ -306,6 +341,7 @@ def _fit(verdict: Verdict) -> Verdict:
     """Keep a stored verdict small whatever the student returned: previews go first, then details."""
     if len(json.dumps(verdict.to_dict())) <= MAX_VERDICT_BYTES:
         return verdict
+    verdict = dataclasses.replace(verdict, cases=tuple(dataclasses.replace(case, printed="") for case in verdict.cases))
     for keep in (("description", "description_zh", "inputs", "expected"), ()):
         cases = tuple(
             dataclasses.replace(case, details={k: v for k, v in case.details.items() if k in keep})
@@ -334,6 +370,14 @@ def _input_previews(bundle: Bundle, case: Case) -> dict[str, str]:
     if key not in _PREVIEWS:
         _PREVIEWS[key] = _make_input_previews(bundle, case)
     return dict(_PREVIEWS[key])
+
+
+def _case_call(bundle: Bundle, case: Case) -> tuple[str, bool]:
+    """The case as ``function(np.array(...), ...)`` (graders/case_text.py); made once per bundle version."""
+    key = (bundle.content_hash, case.name, "call")
+    if key not in _PREVIEWS:
+        _PREVIEWS[key] = case_call(bundle.function, tuple(case.args), dict(case.kwargs), seed=bundle.seed)
+    return _PREVIEWS[key]
 
 
 def _make_input_previews(bundle: Bundle, case: Case) -> dict[str, str]:

@@ -383,6 +383,25 @@ PHRASES: dict[str, str] = {
     "student_line": gettext_noop("line {line}, in {function}: {source}"),
     "not_defined": gettext_noop("`{function}` is not defined in your file"),
     "not_a_function": gettext_noop("`{function}` is not a function in your file"),
+    # Cases a student writes for Run (graders/case_text.py, graders/trial.py).
+    "own_case_line": gettext_noop("Your case on line {line}: {problem}"),
+    "own_cases_too_many": gettext_noop("At most {most} cases of your own at a time."),
+    "own_case_too_long": gettext_noop("the line is longer than {most} characters."),
+    "own_case_syntax": gettext_noop("this is not a line of Python."),
+    "own_case_not_a_call": gettext_noop("write it as a call of `{function}(...)`, one case per line."),
+    "own_case_not_literal": gettext_noop(
+        "`{part}` is not a value this page can read: use numbers, lists, np.array(...), np.zeros/ones/full/arange, "
+        "np.random.default_rng(seed).standard_normal(shape), .reshape and .astype."
+    ),
+    "own_case_too_big": gettext_noop("the inputs have more than {most} values."),
+    "own_case_too_deep": gettext_noop("the lists are nested too deeply."),
+    "own_case_dtype": gettext_noop("`{part}` is not a dtype this page knows (float64, float32, int64, bool...)."),
+    "own_case_reshape": gettext_noop("`{part}` cannot reshape the array to that shape."),
+    "own_case_ragged": gettext_noop("`{part}` has rows of different lengths."),
+    "own_case_reference_failed": gettext_noop(
+        "The reference solution cannot run on these inputs ({error}): check their shapes and types against the "
+        "statement."
+    ),
 }
 
 # The codes a sandbox frame may use; everything else is decided on the trusted side.

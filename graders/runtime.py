@@ -14,8 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 from graders.bundle import Bundle, BundleError, load_cached
+from graders.case_text import CaseCall
 from graders.engine import grade
 from graders.sandbox import Zygote
+from graders.trial import run_trial
 from graders.verdict import Verdict
 
 
@@ -90,6 +92,14 @@ class SandboxPool:
         with self._lock:
             tally, self._tally = dict(self._tally), Counter()
         return tally
+
+    def trial(self, bundle: Bundle, source: str, own: list[CaseCall]) -> Verdict:
+        """Run (graders/trial.py) with this thread's zygote; failures as for ``grade``."""
+        try:
+            return run_trial(bundle, source, own, zygote=self.zygote())
+        except Exception:
+            self.discard()
+            raise
 
     def close(self) -> None:
         """Close the zygotes this process started (a forked child leaves its parent's alone)."""

@@ -42,6 +42,9 @@ class CaseResult:
     mistake: str = ""
     # ``message`` as phrases, so the site can show it in the student's language (graders/feedback.py).
     phrases: tuple[Phrase, ...] = ()
+    # Visible cases only: what the code printed while the case ran, decoded, bounded and stripped of
+    # control characters on the trusted side (graders/engine.py); a hidden case never has it.
+    printed: str = ""
 
     @property
     def passed(self) -> bool:

@@ -56,6 +56,10 @@ LOAD_ALLOWANCE_S = 0.5
 BUDGET_FACTOR = 3.0
 # Room for the frames that carry no data ("armed", "loaded", headers) beyond the result byte budget.
 FRAMING_ALLOWANCE = 64 << 10
+# The runner writes this to stdout after each case: the trusted side cuts the output there. Code
+# that prints it itself only moves its own visible output between its own visible cases: what a
+# child prints after it holds a hidden input is never cut up nor shown (printed_before_reveal).
+CASE_END = "\x00\x1fdlgrade:case-end\x1f\x00"
 KILL_GRACE_S = 10.0  # a child the zygote was told to kill and that has not exited by then: zygote broken
 
 
@@ -105,6 +109,9 @@ class CaseRun:
     ms: float = 0.0  # on the trusted side's clock
     budget_spent: bool = False  # stopped or never started because the submission's budget ran out
     reached: bool = True  # False: the trusted side never let the code run this case (a budget was spent)
+    # What the code printed while this case ran (the first case of a child also holds what the
+    # file's top level printed); always empty for cases from ``reveal_from`` on.
+    printed: bytes = b""
 
 
 @dataclass
@@ -346,12 +353,14 @@ class Zygote:
             self._ready()
             self.cgroups.set_memory_limit(self._memory_baseline + (limits.memory_mib << 20) + CGROUP_HEADROOM)
             first_end = reveal_from if start < reveal_from else len(cases)
-            parts = [_encode_part(cases, start, first_end, {"source": source, "function": function})]
+            parts = [
+                _encode_part(cases, start, first_end, {"source": source, "function": function, "case_end": CASE_END})
+            ]
             if first_end < len(cases):
                 parts.append(_encode_part(cases, first_end, len(cases), {}))
             attempt = self._attempt(parts, start, first_end, len(cases), limits, budget)
             self.jobs_done += 1
-            start = self._collect(attempt, start, len(cases), limits, budget, result, saw_hidden=start >= reveal_from)
+            start = self._collect(attempt, start, len(cases), limits, budget, result, reveal_from=reveal_from)
         if not self._exit_pending:
             self._check_tasks()
         return result
@@ -441,9 +450,11 @@ class Zygote:
         budget: Budget,
         result: RunResult,
         *,
-        saw_hidden: bool = False,
+        reveal_from: int | None = None,
     ) -> int:
         """Fold one child's results into ``result``; return the index of the next case to run."""
+        reveal_from = total if reveal_from is None else reveal_from
+        saw_hidden = start >= reveal_from
         if not attempt.armed and attempt.kill_reason == "budget":
             # The student's earlier cases spent the budget while this child was still setting up.
             self._budget_spent(result, start, total, budget)
@@ -457,8 +468,8 @@ class Zygote:
                 f"the sandbox failed to set up a job (exit {code}, {attempt.kill_reason or 'no kill'}): {printed}"
             )
         if not saw_hidden:
-            printed = attempt.printed[: attempt.printed_before_reveal]
-            result.printed += bytes(printed[: max(0, limits.output_bytes - len(result.printed))])
+            printed = bytes(attempt.printed[: attempt.printed_before_reveal]).replace(CASE_END.encode(), b"")
+            result.printed += printed[: max(0, limits.output_bytes - len(result.printed))]
         result.load_saw_hidden = saw_hidden
         if attempt.load_error is not None:
             status = {"forbidden": "forbidden", "memory": "memory"}.get(attempt.load_error.kind, "error")
@@ -466,7 +477,8 @@ class Zygote:
             result.load_message, result.load_phrases = attempt.load_error.message, attempt.load_error.phrases
             return total
         previous = attempt.loaded_at or attempt.started
-        for frame, arrived in attempt.results:
+        shown = _printed_per_case(attempt, start, reveal_from)
+        for position, (frame, arrived) in enumerate(attempt.results):
             result.cases.append(
                 CaseRun(
                     index=frame.index,
@@ -478,6 +490,7 @@ class Zygote:
                     fp_events=frame.fp_events,
                     error_type=frame.error_type,
                     ms=round((arrived - previous) * 1000, 1),
+                    printed=shown[position],
                 )
             )
             previous = arrived
@@ -497,6 +510,7 @@ class Zygote:
                 phrases=(phrase,),
                 ms=round((time.monotonic() - previous) * 1000, 1),
                 budget_spent=attempt.kill_reason == "budget",
+                printed=shown[len(attempt.results)],
             )
         )
         return next_index + 1
@@ -781,6 +795,21 @@ def _encode_part(cases: list[tuple[tuple, dict]], start: int, end: int, header: 
         ],
     )
     return encode_frame(header, blobs)
+
+
+def _printed_per_case(attempt: _Attempt, start: int, reveal_from: int) -> list[bytes]:
+    """What each case of this child printed, one entry per result and one for the case it ended on.
+
+    Only output from before the child held a case from ``reveal_from`` on is ever cut up: a case
+    from there on gets nothing.
+    """
+    count = len(attempt.results) + 1
+    before_reveal = bytes(attempt.printed[: attempt.printed_before_reveal])
+    pieces = before_reveal.split(CASE_END.encode())
+    if len(pieces) > count:  # more ends than results (the code printed the marker): the rest is the last case's
+        pieces = [*pieces[: count - 1], b"".join(pieces[count - 1 :])]
+    pieces += [b""] * (count - len(pieces))
+    return [piece if start + position < reveal_from else b"" for position, piece in enumerate(pieces)]
 
 
 def _read_some(fd: int) -> bytes | None:

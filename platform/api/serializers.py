@@ -130,6 +130,9 @@ class CaseResultSerializer(serializers.Serializer):
         help_text="Visible cases only: previews of inputs, expected, got; where they differ"
     )
     mistake = serializers.CharField(allow_blank=True, help_text="The key of a known mistake this case matched")
+    printed = serializers.CharField(
+        allow_blank=True, default="", help_text="Visible cases only: what the code printed (at most 4000 characters)"
+    )
 
 
 class MistakeSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 
 from batches.models import BatchItem, BatchJob
 from graders.batch import csv_text
+from graders.bundle import BundleError, load_cached
 
 
 @dataclass(frozen=True)
@@ -120,3 +121,22 @@ def batch_job_report(*, job: BatchJob) -> dict[str, Any]:
         "skipped": job.skipped,
         "results": list(batch_items_done(job_id=job.pk).values_list("record", flat=True)),
     }
+
+
+def batch_mistake_texts(*, job: BatchJob, language: str) -> dict[str, str]:
+    """What each known mistake of the job's exercise says, in the page's language (records keep keys)."""
+    try:
+        bundle = load_cached(job.exercise.bundle_path)
+    except (BundleError, OSError):  # the exercise changed or went: the keys stay as they are
+        return {}
+    chinese = language.startswith("zh")
+    return {m.key: (m.message_zh if chinese and m.message_zh else m.message) for m in bundle.mistakes}
+
+
+def batch_item_record(*, job_id: int, position: int) -> dict[str, Any] | None:
+    """One graded file's record (its per-case feedback), or None while it is not done."""
+    return (
+        BatchItem.objects.filter(job_id=job_id, position=position, status=BatchItem.Status.DONE)
+        .values_list("record", flat=True)
+        .first()
+    )

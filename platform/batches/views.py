@@ -17,11 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from batches.models import BatchJob
 from batches.selectors import (
+    batch_item_record,
     batch_job_get,
     batch_job_progress,
     batch_job_report,
     batch_job_report_csv,
     batch_jobs_for,
+    batch_mistake_texts,
     batch_records_from,
 )
 from batches.services import batch_job_create_from_zip, batch_job_refresh
@@ -94,7 +96,7 @@ def _job_or_404(request, pk: int) -> BatchJob:
     return job
 
 
-def _progress_context(job: BatchJob) -> dict:
+def _progress_context(job: BatchJob, language: str) -> dict:
     if not job.is_finished:
         batch_job_refresh(job_id=job.pk)  # a watched job also re-sends items whose worker was lost
         job.refresh_from_db(fields=["finished_at"])
@@ -102,22 +104,34 @@ def _progress_context(job: BatchJob) -> dict:
     return {
         "job": job,
         "progress": progress,
-        "results": batch_records_from(job_id=job.pk, position=0, limit=RESULTS_SHOWN),
+        "results": _with_mistake_texts(
+            batch_records_from(job_id=job.pk, position=0, limit=RESULTS_SHOWN), job, language
+        ),
     }
+
+
+def _with_mistake_texts(records: list[dict], job: BatchJob, language: str) -> list[dict]:
+    """Each record with its mistakes as the sentences staff read (the reports keep the keys)."""
+    if not any(record.get("mistakes") for record in records):
+        return records
+    texts = batch_mistake_texts(job=job, language=language)
+    return [
+        {**record, "mistake_texts": [texts.get(key, key) for key in record.get("mistakes", ())]} for record in records
+    ]
 
 
 @staff_required
 @require_GET
 def batch_detail_view(request, pk: int):
     job = _job_or_404(request, pk)
-    return render(request, "batches/detail.html", _progress_context(job))
+    return render(request, "batches/detail.html", _progress_context(job, request.LANGUAGE_CODE))
 
 
 @staff_required
 @require_GET
 def batch_progress_view(request, pk: int):
     job = _job_or_404(request, pk)
-    response = render(request, "batches/_progress.html", _progress_context(job))
+    response = render(request, "batches/_progress.html", _progress_context(job, request.LANGUAGE_CODE))
     if job.is_finished:
         response["HX-Trigger"] = "batch-finished"
     return response
@@ -140,3 +154,15 @@ def batch_report_json_view(request, pk: int):
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="batch-{job.pk}-{job.exercise.slug}.json"'
     return response
+
+
+@staff_required
+@require_GET
+def batch_file_view(request, pk: int, position: int):
+    """One file's feedback, case by case, as the reports hold it."""
+    job = _job_or_404(request, pk)
+    record = batch_item_record(job_id=job.pk, position=position)
+    if record is None:
+        raise Http404("No such graded file")
+    (record,) = _with_mistake_texts([record], job, request.LANGUAGE_CODE)
+    return render(request, "batches/file.html", {"job": job, "record": record})

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.error_pages.StyledErrorPagesMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
@@ -355,6 +356,7 @@ SPECTACULAR_SETTINGS = {
 # Limits that protect the service ("count/seconds").
 SUBMIT_RATE = env.str("DLGRADE_SUBMIT_RATE", default="12/60")
 INVITATION_RATE = env.str("DLGRADE_INVITATION_RATE", default="10/3600")  # invitation resends per instructor
+RUN_RATE = env.str("DLGRADE_RUN_RATE", default="20/60")  # Run (no attempt) uses the same sandboxes
 
 # One cache shared by every web process (rate limits, login throttling).
 if env.str("REDIS_URL", default=""):
@@ -416,6 +418,7 @@ CELERY_BATCH_QUEUE = env.str("DLGRADE_BATCH_QUEUE", default="batch")
 CELERY_TASK_ROUTES = {
     "submissions.grade_submission": {"queue": CELERY_GRADING_QUEUE},
     "submissions.sweep_stale_submissions": {"queue": CELERY_GRADING_QUEUE},
+    "submissions.run_trial": {"queue": CELERY_GRADING_QUEUE},
     "batches.*": {"queue": CELERY_BATCH_QUEUE},
     "courses.send_invitations": {"queue": CELERY_BATCH_QUEUE},  # a roster's mails: off the grading queue
     "lti.*": {"queue": env.str("DLGRADE_LTI_QUEUE", default="lti")},

@@ -422,7 +422,10 @@ def extension_revoke_view(request, course, assignment_id: int, extension_id: int
 @require_GET
 def gradebook_view(request, course):
     gradebook = selectors.course_gradebook(course=course)
-    return render(request, "courses/gradebook.html", course_context(request, course, gradebook=gradebook))
+    per_item = request.GET.get("items") == "1"  # a column per exercise and quiz beside each assignment
+    return render(
+        request, "courses/gradebook.html", course_context(request, course, gradebook=gradebook, per_item=per_item)
+    )
 
 
 @course_view(STAFF)

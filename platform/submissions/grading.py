@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from submissions import services
-from submissions.runtime import grade_stored
+from submissions.runtime import grade_stored, try_stored
 
 log = logging.getLogger(__name__)
 
@@ -18,3 +18,17 @@ def submission_grade(*, submission_id: int) -> None:
         return
     verdict = grade_stored(bundle_path=submission.exercise.bundle_path, source=submission.source)
     services.submission_record_verdict(submission_id=submission_id, verdict=verdict)
+
+
+def trial_run(*, trial_id: int) -> None:
+    """Run one trial unless it already has a result; platform faults propagate to the task."""
+    trial = services.trial_start(trial_id=trial_id)
+    if trial is None:
+        return
+    verdict = try_stored(
+        bundle_path=trial.exercise.bundle_path,
+        source=trial.source,
+        own_cases=trial.own_cases,
+        function=trial.exercise.function_name,
+    )
+    services.trial_record_result(trial_id=trial_id, verdict=verdict)

@@ -89,3 +89,38 @@ def summarize_verdict(verdict: dict | None) -> dict:
             for mistake in verdict.get("mistakes", ())
         ],
     }
+
+
+class Trial(models.Model):
+    """A Run: code tried on the visible cases and the student's own, never an attempt nor a grade.
+
+    Only a student's latest trial of an exercise is kept (trial_create deletes the earlier ones).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        PLATFORM_ERROR = "platform_error", _("Platform error")
+
+    FINAL_STATUSES = (Status.DONE, Status.PLATFORM_ERROR)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trials")
+    exercise = models.ForeignKey("catalog.Exercise", on_delete=models.CASCADE, related_name="trials")
+    source = models.TextField()
+    own_cases = models.TextField(blank=True)  # the lines the student wrote, read again by the worker
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    result = models.JSONField(null=True, blank=True)  # a Verdict.to_dict() of graders/trial.py
+    platform_attempts = models.IntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "exercise"], name="trial_user_exercise")]
+
+    def __str__(self) -> str:
+        return f"trial #{self.pk} {self.exercise_id} by {self.user_id} ({self.status})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES

@@ -5,9 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from graders.engine import PRINTED_SHOWN_MAX
+from graders.sandbox import Limits
 from graders.verdict import Verdict
 from submissions.hooks import CreditTarget, credit_policy
-from submissions.models import Submission, public_seconds
+from submissions.models import Submission, Trial, public_seconds
 from submissions.selectors import submission_queue_place, submission_staff_can_see, submissions_for
 
 MAX_ID = 2**31 - 1
@@ -120,3 +124,46 @@ def credit_targets(*, user, exercise, assignment_id: int | None = None) -> list[
     """Where a submission of ``exercise`` made now would count (and the page's own assignment, in any state)."""
     targets = credit_policy().targets(user=user, exercise_ids=[exercise.pk], assignment_id=assignment_id)
     return targets.get(exercise.pk, [])
+
+
+# A Run that has not finished by then was lost (a worker died, the broker lost it): say so and stop polling.
+TRIAL_GIVE_UP_S = 90
+
+
+def trial_context(trial: Trial | None) -> dict:
+    """What the Run panel shows: the trial's verdict (never public-filtered: a Run holds no hidden case)."""
+    if trial is None:
+        return {"trial": None}
+    verdict = Verdict.from_dict(trial.result) if trial.result else None
+    lost = not trial.is_final and (timezone.now() - trial.created_at).total_seconds() > TRIAL_GIVE_UP_S
+    visible = [case for case in verdict.cases if not case.details.get("own")] if verdict else []
+    return {
+        "trial": trial,
+        "own_cases": trial.own_cases,
+        "trial_verdict": verdict,
+        "trial_lost": lost,
+        "trial_visible_passed": sum(case.passed for case in visible),
+        "trial_visible_total": len(visible),
+    }
+
+
+@dataclass(frozen=True)
+class CodeRules:
+    """What a statement says up front: what the code may import, what print and the time limits do."""
+
+    case_s: float
+    all_cases_s: float
+    memory_mib: int
+    printed_chars: int
+    output_kib: int
+
+
+def code_rules(exercise) -> CodeRules:
+    limits = Limits(time_s=exercise.time_limit_s, memory_mib=exercise.memory_limit_mib)
+    return CodeRules(
+        case_s=exercise.time_limit_s,
+        all_cases_s=limits.submission_budget_s,
+        memory_mib=exercise.memory_limit_mib,
+        printed_chars=PRINTED_SHOWN_MAX,
+        output_kib=limits.output_bytes // 1024,
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 from celery.signals import worker_process_init, worker_process_shutdown
 from django.conf import settings
 
+from graders.case_text import parse_cases
 from graders.runtime import SandboxPool, load_version
 from graders.verdict import Verdict
 
@@ -34,6 +35,12 @@ def grade_stored(*, bundle_path: Path | str, source: str, content_hash: str | No
 def sandbox_tally() -> dict[str, int]:
     """What this process's sandboxes did since the last call (case outcomes, platform errors, restarts)."""
     return _pool.take_tally() if _pool is not None else {}
+
+
+def try_stored(*, bundle_path: Path | str, source: str, own_cases: str, function: str) -> Verdict:
+    """Run ``source`` on the bundle's visible cases and the student's own (graders/trial.py)."""
+    own = parse_cases(own_cases, function=function)  # checked when stored: the same lines read the same
+    return sandbox_pool().trial(load_version(bundle_path), source, own)
 
 
 @worker_process_init.connect

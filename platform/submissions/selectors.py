@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, QuerySet
 
 from submissions.hooks import credit_policy
-from submissions.models import Submission
+from submissions.models import Submission, Trial
 
 
 def progress_by_exercise(*, user) -> dict[int, dict]:
@@ -65,3 +65,12 @@ def submission_queue_place(*, submission: Submission) -> QueuePlace:
     mean_s = sum(max(0.0, (graded - started).total_seconds()) for started, graded in recent) / len(recent)
     running = max(1, Submission.objects.filter(status=Submission.Status.RUNNING).count())
     return QueuePlace(position=ahead + 1, wait_s=math.ceil((ahead + 1) / running) * mean_s)
+
+
+def trial_of(*, user, trial_id: int) -> Trial | None:
+    """A Run is its student's own: nobody else sees it (it is not work handed in)."""
+    return Trial.objects.select_related("exercise").filter(pk=trial_id, user=user).first()
+
+
+def latest_trial(*, user, exercise) -> Trial | None:
+    return Trial.objects.filter(user=user, exercise=exercise).order_by("-created_at").first()

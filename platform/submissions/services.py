@@ -1,4 +1,4 @@
-"""Writes for submissions: create, start, record a verdict, record a platform failure."""
+"""Writes for submissions: create, start, record a verdict, record a platform failure; and Run's trials."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from catalog.models import Exercise
 from config.celery import app as celery_app
+from graders.case_text import CaseTextError, parse_cases
+from graders.feedback import render
 from graders.verdict import NOT_GRADABLE, PLATFORM_ERROR, Verdict
 from submissions.hooks import credit_policy
-from submissions.models import Submission, summarize_verdict
+from submissions.models import Submission, Trial, summarize_verdict
 
 log = logging.getLogger(__name__)
 # Sent by name: submissions.tasks defines it and calls these services, so they never import it.
@@ -248,3 +251,67 @@ def submission_record_platform_failure(*, submission_id: int, message: str, fina
         else:
             submission.status = Submission.Status.QUEUED
         submission.save()
+
+
+# -- Run: trials are not attempts ----------------------------------------------------------------
+
+RUN_TASK = "submissions.run_trial"
+
+
+def trial_create(*, user, exercise: Exercise, source: str, own_cases: str = "") -> Trial:
+    """Store a Run of ``source`` (and the student's own case lines), then enqueue it once committed.
+
+    Raises ValidationError, storing nothing, for bad code or a case line graders/case_text.py
+    cannot read (the message names the line). The student's earlier trials of the exercise go.
+    """
+    validate_source(source)
+    try:
+        parse_cases(own_cases, function=exercise.function_name)
+    except CaseTextError as error:
+        raise ValidationError(render([error.phrase], translate=gettext)) from None
+    with transaction.atomic():
+        Trial.objects.filter(user=user, exercise=exercise).delete()
+        trial = Trial.objects.create(user=user, exercise=exercise, source=source, own_cases=own_cases)
+    transaction.on_commit(lambda: trial_enqueue(trial_id=trial.pk))
+    return trial
+
+
+def trial_enqueue(*, trial_id: int) -> bool:
+    try:
+        celery_app.send_task(RUN_TASK, args=(trial_id,), queue=settings.CELERY_GRADING_QUEUE)
+    except Exception:  # the broker is down: the page says the run did not start
+        log.exception("could not enqueue trial %s", trial_id)
+        trial_record_platform_failure(trial_id=trial_id, message="broker unavailable", final=True)
+        return False
+    return True
+
+
+def trial_start(*, trial_id: int) -> Trial | None:
+    """Mark a trial running; None when it is final already (a duplicate delivery)."""
+    with transaction.atomic():
+        trial = Trial.objects.select_for_update().select_related("exercise").get(pk=trial_id)
+        if trial.is_final:
+            return None
+        trial.status = Trial.Status.RUNNING
+        trial.save(update_fields=["status"])
+    return trial
+
+
+def trial_record_result(*, trial_id: int, verdict: Verdict) -> None:
+    Trial.objects.filter(pk=trial_id).exclude(status__in=Trial.FINAL_STATUSES).update(
+        status=Trial.Status.DONE, result=verdict.to_dict(), finished_at=timezone.now()
+    )
+
+
+def trial_record_platform_failure(*, trial_id: int, message: str, final: bool) -> None:
+    """A trial the platform could not run: retried like grading, then shown as our failure."""
+    with transaction.atomic():
+        trial = Trial.objects.select_for_update().filter(pk=trial_id).first()
+        if trial is None or trial.is_final:
+            return
+        trial.platform_attempts += 1
+        trial.status = Trial.Status.PLATFORM_ERROR if final else Trial.Status.QUEUED
+        trial.finished_at = timezone.now() if final else None
+        trial.save(update_fields=["platform_attempts", "status", "finished_at"])
+    if final:
+        log.error("trial %s: platform error: %s", trial_id, message)

@@ -17,6 +17,16 @@ def grade_submission(submission_id: int) -> None:
     grading.submission_grade(submission_id=submission_id)
 
 
+def _record_trial_failure(trial_id: int, message: str, final: bool) -> None:
+    services.trial_record_platform_failure(trial_id=trial_id, message=message, final=final)
+
+
+@grading_task(name=services.RUN_TASK, record_failure=_record_trial_failure)
+def run_trial(trial_id: int) -> None:
+    """Run a trial by id (Run: visible cases and the student's own); never an attempt."""
+    grading.trial_run(trial_id=trial_id)
+
+
 @shared_task(name="submissions.sweep_stale_submissions", ignore_result=True)
 def sweep_stale_submissions() -> None:
     """Find submissions whose grading was lost (broker down, worker killed) and re-send them."""

@@ -8,9 +8,16 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog.selectors import exercise_get_active, exercise_groups
 from config.ratelimit import limit_per_user
 from submissions.hooks import credit_policy
-from submissions.presenters import assignment_id_from, credit_targets, exercise_history, verdict_context
-from submissions.selectors import progress_by_exercise, submission_visible_to
-from submissions.services import submission_create
+from submissions.presenters import (
+    assignment_id_from,
+    code_rules,
+    credit_targets,
+    exercise_history,
+    trial_context,
+    verdict_context,
+)
+from submissions.selectors import latest_trial, progress_by_exercise, submission_visible_to, trial_of
+from submissions.services import submission_create, trial_create
 
 
 def _is_htmx(request) -> bool:
@@ -71,6 +78,10 @@ def exercise_page(request, exercise, *, assignment_id: int | None, source: str |
         "targets": targets,
         "assignment_id": assignment_id,
         "error": error,
+        **trial_context(latest_trial(user=request.user, exercise=exercise)),
+        # Code, not prose: the form of a line Run reads (graders/case_text.py).
+        "rules": code_rules(exercise),
+        "own_case_example": f"{exercise.function_name}(np.array([[1.0, -2.0], [3.0, 4.0]]))",
     }
     return render(request, "submissions/exercise_detail.html", context, status=400 if error else 200)
 
@@ -126,7 +137,10 @@ def submission_detail_view(request, pk: int):
 def submission_history_view(request, slug: str):
     exercise = _active_exercise_or_404(slug, request.user)
     history = exercise_history(user=request.user, exercise=exercise)
-    return render(request, "submissions/_history.html", {"history": history, "exercise": exercise})
+    context = {"history": history, "exercise": exercise, "title": exercise.title(request.LANGUAGE_CODE)}
+    # The exercise page refreshes this fragment; opened directly, the address gets a whole page.
+    template = "submissions/_history.html" if _is_htmx(request) else "submissions/history.html"
+    return render(request, template, context)
 
 
 @login_required
@@ -141,3 +155,36 @@ def submission_targets_view(request, slug: str):
         "submissions/_counts_for.html",
         {"targets": targets, "exercise": exercise, "assignment_id": assignment_id},
     )
+
+
+@login_required
+@require_POST
+@limit_per_user("RUN_RATE")
+def trial_create_view(request, slug: str):
+    """Run: the visible cases and the student's own, in the same sandbox, never an attempt."""
+    exercise = _active_exercise_or_404(slug, request.user)
+    try:
+        trial = trial_create(
+            user=request.user,
+            exercise=exercise,
+            source=request.POST.get("source", ""),
+            own_cases=request.POST.get("own_cases", ""),
+        )
+    except ValidationError as error:
+        if _is_htmx(request):
+            return render(request, "submissions/_trial.html", {"trial_error": error.messages[0]})
+        return exercise_page(
+            request, exercise, assignment_id=None, source=request.POST.get("source", ""), error=error.messages[0]
+        )
+    if _is_htmx(request):
+        return render(request, "submissions/_trial.html", trial_context(trial))
+    return redirect("exercises:detail", slug=slug)
+
+
+@login_required
+@require_GET
+def trial_panel_view(request, pk: int):
+    trial = trial_of(user=request.user, trial_id=pk)
+    if trial is None:
+        raise Http404("No such run")
+    return render(request, "submissions/_trial.html", trial_context(trial))

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import os
+import urllib.request
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
+from accounts.services import api_token_create
 from catalog.models import Exercise
 from courses import assignments, services
 from courses.models import Membership
-from tests.conftest import sync_only
+from submissions.models import Submission
+from tests.conftest import ROOT, sync_only, wait_until_final
+from tests.dlgrade_client.test_cli import run_cli
 from tests.e2e.conftest import ARTIFACTS, set_code, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -86,3 +93,56 @@ def test_what_counts_is_said_in_chinese_and_fits_a_phone(page, live_server, week
     assert "计入" in box and "你的延期" in box and "按最高一次计分" in box
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "credit-exercise-page-zh-phone.png"))
+
+
+def test_work_sent_by_the_api_and_the_cli_counts_on_the_pages_the_student_reads(
+    page, live_server, grading_worker, week_1, student, tmp_path
+):
+    """The same rule wherever the work comes from: an API call and `dlgrade submit` both count."""
+    token = api_token_create(user=student, name="e2e")[1]
+    request = urllib.request.Request(
+        f"{live_server.url}/api/v1/submissions/",
+        data=json.dumps({"exercise": "relu", "source": CORRECT.replace("0.0", "0")}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 201
+    wait_until_final(Submission.objects.get(user=student).pk)
+
+    (tmp_path / "relu.py").write_text(CORRECT)
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy") and not k.startswith("DLGRADE_")}
+    env.update(
+        DLGRADE_CONFIG=str(tmp_path / "cli.json"),
+        NO_PROXY="*",
+        PYTHONPATH=str(ROOT),
+        DLGRADE_URL=live_server.url,
+        DLGRADE_TOKEN=token,
+    )
+    cli = run_cli("submit", "relu", str(tmp_path / "relu.py"), env=env)
+    assert cli.returncode == 0 and "counted for: Week 1 (Deep learning 101)" in cli.stdout, cli.stderr
+
+    sign_in(page, live_server, "student", "pw-student")
+    page.goto(f"{live_server.url}/exercises/relu/")
+    page.wait_for_selector("#counts-for:has-text('2 attempts')")  # both counted, though neither came from here
+    page.wait_for_selector("#history .pill.credit:text-is('Week 1')")
+    page.click("nav >> text=Courses")
+    page.click("text=Deep learning 101")
+    page.click("a:text-is('Week 1')")
+    items = page.inner_text("table.data tbody")
+    assert "✓ solved" in items and "10 / 10" in items
+
+
+def test_deadlines_also_say_the_moment_in_the_students_own_time_zone(browser, live_server, week_1, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai")  # UTC+8; the server shows UTC
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "student", "pw-student")
+        local = week_1.due_at.astimezone(ZoneInfo("Asia/Shanghai"))
+        slot = page.locator(".exercise-card:has(code.slug:text-is('relu')) time[data-local]")
+        assert "your time" in slot.inner_text() and local.strftime("%H:%M") in slot.inner_text()
+        page.goto(f"{live_server.url}/exercises/relu/")
+        assert local.strftime("%H:%M") in page.inner_text("#counts-for time[data-local]")
+    finally:
+        context.close()

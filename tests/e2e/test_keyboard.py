@@ -92,8 +92,10 @@ def test_a_keyboard_only_student_solves_relu_in_chinese(page, live_server, gradi
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "exercise-failed-zh-keyboard.png"), full_page=True)
 
-    # Esc leaves the editor (Tab inside it indents); the next Tab reaches Submit, then the failed cases.
+    # Esc leaves the editor (Tab inside it indents); the next Tabs reach Run, Submit, then the failed cases.
     page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "run-button"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "submit-button"
     assert focus_ring_is_visible(page)
@@ -107,6 +109,7 @@ def test_a_keyboard_only_student_solves_relu_in_chinese(page, live_server, gradi
     type_code(page, ["import numpy as np", "", "def relu(x):", "return np.maximum(x, 0.0)"])
     page.keyboard.press("Escape")
     page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # Run, then Submit
     assert page.evaluate("document.activeElement.id") == "submit-button"
     page.keyboard.press("Enter")
     page.wait_for_selector(".score.full", timeout=20000)

@@ -705,14 +705,16 @@ def _run_job(job: dict, blobs: list[bytes], result_fd: int, job_fd: int = -1) ->
         return
     _send_frame(result_fd, {"type": "loaded"})
 
+    # Written to stdout after each case so that the trusted side can tell the cases' output apart.
+    case_end = str(job.get("case_end", "")).encode()
     part = (job, blobs)
     while part is not None:
-        _run_cases(function, source, *part, result_fd)
+        _run_cases(function, source, *part, result_fd, case_end)
         part = _read_job(job_fd) if job_fd >= 0 else None
     _send_frame(result_fd, {"type": "done"})
 
 
-def _run_cases(function, source: str, job: dict, blobs: list[bytes], result_fd: int) -> None:
+def _run_cases(function, source: str, job: dict, blobs: list[bytes], result_fd: int, case_end: bytes = b"") -> None:
     for case in job["cases"]:
         args = _decode_value(case["args"], blobs)
         kwargs = _decode_value(case["kwargs"], blobs)
@@ -733,6 +735,11 @@ def _run_cases(function, source: str, job: dict, blobs: list[bytes], result_fd: 
         except BaseException as exc:
             header.update(status="error", **_exception_fields(source, exc))
             out_blobs = []
+        if case_end:
+            try:
+                _write_all(1, case_end)
+            except OSError:  # the code closed or filled its stdout: its output is its own affair
+                pass
         _send_frame(result_fd, header, out_blobs)
 
 

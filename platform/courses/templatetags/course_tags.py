@@ -1,6 +1,8 @@
 from django import template
+from django.utils.translation import get_language
 
 from courses.selectors import user_teaches
+from graders.quiz.language import topic_name
 
 register = template.Library()
 
@@ -40,3 +42,9 @@ def credited(score, penalty) -> float | None:
     if score is None or score == "":
         return None
     return round(float(score) * (1.0 - float(penalty or 0.0)), 6)
+
+
+@register.filter
+def topic_label(topic: str) -> str:
+    """A topic's name in the page's language (exercises and quizzes store its slug)."""
+    return topic_name(topic, get_language() or "en")

@@ -55,6 +55,18 @@
     });
   }
 
+  // A result that lands below the fold (a phone: the verdict is under the editor) is brought into view.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target || event.detail.elt;
+    if (!target || (target.id !== "verdict" && target.id !== "trial")) { return; }
+    if (!target.querySelector(".verdict-head, .trial-head, .error")) { return; } // still waiting
+    var top = target.getBoundingClientRect().top;
+    if (top > window.innerHeight * 0.6 || top < 0) {
+      var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      target.scrollIntoView({ behavior: still ? "auto" : "smooth", block: "start" });
+    }
+  });
+
   if (window.renderMathInElement) {
     renderMathInElement(document.getElementById("statement"), {
       delimiters: [

@@ -39,3 +39,9 @@ def unexplained_failures(verdict) -> str:
 
 def _names(cases) -> str:
     return ", ".join(f"`{name}`" for name in cases)
+
+
+@register.filter
+def has_hidden(verdict) -> bool:
+    """Whether the verdict lists hidden cases (the panel then says why they show so little)."""
+    return any(case.hidden for case in getattr(verdict, "cases", ()))

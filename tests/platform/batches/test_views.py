@@ -85,6 +85,16 @@ def test_staff_upload_a_zip_and_get_a_progress_page_and_reports(grading_worker, 
     assert [r["score"] for r in data["results"]] == [1.0, 0.3, 0.0]
     assert client.get(reverse("batches:list")).status_code == 200
 
+    # The page names the mistake in words, says which file could not run, and links each file's feedback.
+    assert "absolute_value" not in body and "ReLU sets them to 0" in body
+    assert body.count("could not run") == 1
+    carol = client.get(reverse("batches:file", args=[job.pk, 2])).content.decode()
+    assert "This file could not run:" in carol and "SyntaxError at line 1" in carol
+    bob = client.get(reverse("batches:file", args=[job.pk, 1])).content.decode()
+    assert "ReLU sets them to 0" in bob and "large_magnitudes" in bob
+    zh = client.get(reverse("batches:progress", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "无法运行" in zh or "不能运行" in zh
+
 
 def test_students_get_403_and_visitors_the_sign_in_page(client, student, instructor, relu_exercise):
     job = BatchJob.objects.create(exercise=relu_exercise, origin="upload", total=0, created_by=instructor)

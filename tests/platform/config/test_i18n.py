@@ -186,7 +186,7 @@ def test_quiz_list_in_both_languages(client, student, synced_quizzes):
 def test_course_pages_in_both_languages(client, student, taught_course):
     client.force_login(student)
     zh = page(client, reverse("courses:course-list"), ZH)
-    assert "你参加的课程" in zh and "输入讲师给你的加入码以加入课程" in zh and "Deep learning 101" in zh
+    assert "你参加的课程" in zh and "输入教师给你的加入码以加入课程" in zh and "Deep learning 101" in zh
     course = page(client, reverse("courses:course-detail", args=[taught_course.pk]), ZH)
     assert "我的提交" in course and "截止时间" in course and "开放中" in course and "未开始" in course
     en = page(client, reverse("courses:course-list"), EN)
@@ -206,7 +206,7 @@ def test_instructor_dashboard_in_both_languages(client, instructor, taught_cours
         "得分中位数",
         "最常失败的测试用例",
         "没有学生卡住。",
-        "讲师",
+        "教师",
     ):
         assert text in zh, text
     charts = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', zh).group(1))
@@ -234,7 +234,7 @@ def test_messages_from_python_follow_the_language(client, student, relu_exercise
     refused = client.post(url, {"source": "   "}, HTTP_HX_REQUEST="true", **EN)
     assert "Your code is empty." in refused.content.decode()
     joined = client.post(reverse("courses:course-join"), {"code": "NOPE2345"}, follow=True, **ZH)
-    assert "没有课程使用这个加入码，请向讲师核实。" in joined.content.decode()
+    assert "没有课程使用这个加入码，请向教师核实。" in joined.content.decode()
 
 
 def test_the_language_switch_overrides_the_browser(client, student, relu_exercise):

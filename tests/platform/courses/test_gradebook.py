@@ -81,6 +81,19 @@ def test_a_gradebook_row_per_student_with_marks(client, graded_course):
     assert "=SUM(A1:A9) +1" in page  # shown as text (escaped HTML, no formula on a web page)
 
 
+def test_the_gradebook_shows_zero_where_the_csv_does_and_a_column_per_exercise_on_request(client, graded_course):
+    world, _, tricky = graded_course
+    client.force_login(world.teacher)
+    url = reverse("courses:gradebook", args=[world.course.pk])
+    page = client.get(url).content.decode()
+    tricky_row = page.split(tricky.username)[1].split("</tr>")[0]
+    assert "—" not in tricky_row and 'title="not started">0</span>' in tricky_row
+    assert 'class="num item-col' not in page
+    per_item = client.get(url + "?items=1").content.decode()
+    assert per_item.count('<th scope="col" class="num item-col">') == 3  # relu in each of the three weeks
+    assert '<span class="small">relu</span>' in per_item
+
+
 def read_csv(response):
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")  # Excel reads UTF-8 only with a BOM

@@ -152,3 +152,47 @@ def test_a_named_mistake_lists_its_cases_and_other_failures_are_called_another_p
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "出现在用例 <code>vector</code>, <code>matrix</code>" in chinese
     assert "上面列出的错误都解释不了这些未通过的用例：<code>single_element</code>。" in chinese
+
+
+PRINTING = "import numpy as np\ndef relu(x):\n    print('<b>seen</b>', x.shape)\n    return np.abs(x)\n"
+
+
+def test_the_panel_shows_what_each_visible_case_printed_escaped_and_no_hidden_output(
+    client, student, relu_exercise, zygote
+):
+    submission = services.submission_create(user=student, exercise=relu_exercise, source=PRINTING)
+    services.submission_start(submission_id=submission.pk)
+    verdict = grade(load_bundle(EXERCISES / "relu"), PRINTING, zygote=zygote)
+    services.submission_record_verdict(submission_id=submission.pk, verdict=verdict)
+    client.force_login(student)
+    page = client.get(reverse("submissions:panel", args=[submission.pk])).content.decode()
+    visible = sum(not case.hidden for case in verdict.cases)
+    assert page.count("&lt;b&gt;seen&lt;/b&gt;") == visible and "<b>seen" not in page
+    assert "&lt;b&gt;seen&lt;/b&gt; (5,)" in page
+    # A verdict stored with output on a hidden case (a bug, an old row) still never shows it.
+    submission.refresh_from_db()
+    stored = dict(submission.verdict)
+    stored["cases"] = [dict(case, printed="LEAK") if case["hidden"] else case for case in stored["cases"]]
+    Submission.objects.filter(pk=submission.pk).update(verdict=stored)
+    assert "LEAK" not in client.get(reverse("submissions:panel", args=[submission.pk])).content.decode()
+
+
+def test_a_failed_visible_case_shows_its_inputs_as_python_and_marks_the_values_that_are_off(client, student, graded):
+    client.force_login(student)
+    page = client.get(reverse("submissions:panel", args=[graded.pk])).content.decode()
+    matrix = next(c for c in graded.verdict["cases"] if c["name"] == "matrix")
+    assert escape(matrix["details"]["call"]) in page and "These inputs as Python" in page
+    marked = sum(c["details"]["off"] for c in graded.verdict["cases"] if "grid" in c.get("details", {}))
+    assert matrix["details"]["grid"] and page.count('<td class="off"') == 2 * marked  # in got and in expected
+    assert "Hidden cases show whether they passed" in page
+
+
+def test_the_statement_says_up_front_what_the_code_may_import_and_what_print_and_time_do(
+    client, student, relu_exercise
+):
+    client.force_login(student)
+    page = client.get(reverse("exercises:detail", args=["relu"])).content.decode()
+    rules = page[page.index('class="code-rules"') : page.index('id="statement"')]
+    assert "imports NumPy, math" in rules and "refused" in rules
+    assert "print() works" in rules and "never for hidden cases" in rules
+    assert f"each case may take {relu_exercise.time_limit_s:g} s" in rules
