@@ -112,7 +112,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "exercises:list"
+LOGIN_REDIRECT_URL = "dashboard:landing"  # staff to their course dashboard, students to the exercises
 LOGOUT_REDIRECT_URL = "account_login"
 # Axes first: it refuses a locked-out sign-in before a password is checked; allauth's backend takes
 # a username or an email (and is Django's ModelBackend underneath, so the admin keeps working).

@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from courses import selectors
 
@@ -30,7 +31,9 @@ def course_view(level: str = MEMBER):
             if level == INSTRUCTOR and not membership.is_instructor:
                 raise PermissionDenied
             request.membership = membership
-            return view(request, membership.course, *args, **kwargs)
+            # Deadlines on a course's pages, and those its forms take, are in the course's zone.
+            with timezone.override(membership.course.zone):
+                return view(request, membership.course, *args, **kwargs)
 
         return wrapper
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,9 +33,32 @@ def _datetime_field(label, *, required=True, help_text=""):
     )
 
 
-class CourseForm(forms.Form):
+def time_zone_names() -> list[str]:
+    """The IANA names a course can pick ("Europe/Paris"), without the legacy aliases ("EST", "Cuba")."""
+    return [name for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in time_zone_names()]
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=_time_zone_choices,
+        required=False,  # empty: the site's (DLGRADE_TIME_ZONE)
+        help_text=_("Deadlines are entered and shown in this zone; students also see their own local time."),
+    )
+
+
+class CourseForm(TimeZoneForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    field_order = ["title", "description", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].initial = settings.TIME_ZONE
 
 
 class JoinForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -22,6 +24,8 @@ class Course(models.Model):
     # Joining by code or link only for accounts with a verified address at one of these domains
     # ("university.edu cs.university.edu"); empty: any account.
     join_email_domains = models.CharField(max_length=500, blank=True)
+    # Deadlines are set and shown in this zone on the course's pages ("Asia/Shanghai"); empty: the site's.
+    time_zone = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -32,6 +36,10 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone or settings.TIME_ZONE)
 
 
 class Membership(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,7 +42,7 @@ def _unique_slug(title: str) -> str:
 
 
 @transaction.atomic
-def course_create(*, title: str, created_by, description: str = "") -> Course:
+def course_create(*, title: str, created_by, description: str = "", time_zone: str = "") -> Course:
     """Create a course; its creator becomes its first instructor."""
     title = title.strip()
     if not title:
@@ -52,6 +53,7 @@ def course_create(*, title: str, created_by, description: str = "") -> Course:
         description=description.strip(),
         join_code=new_join_code(),
         created_by=created_by,
+        time_zone=_valid_time_zone(time_zone),
     )
     Membership.objects.create(
         course=course, user=created_by, role=Membership.Role.INSTRUCTOR, source=Membership.Source.CREATOR
@@ -91,6 +93,20 @@ def course_join_policy_set(*, course: Course, join_open: bool, email_domains: st
     course.join_open = join_open
     course.join_email_domains = " ".join(join_domains(email_domains))
     course.save(update_fields=["join_open", "join_email_domains"])
+    return course
+
+
+def _valid_time_zone(name: str) -> str:
+    name = name.strip()
+    if name and name not in available_timezones():
+        raise ValidationError({"time_zone": _("%(zone)s is not a time zone name.") % {"zone": name}})
+    return name
+
+
+def course_time_zone_set(*, course: Course, time_zone: str) -> Course:
+    """Set the zone the course's deadlines are entered and shown in; stored times do not move."""
+    course.time_zone = _valid_time_zone(time_zone)
+    course.save(update_fields=["time_zone"])
     return course
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept_view, name="invitation-accept"),
     path(course, views.course_detail, name="course-detail"),
     path(course + "join-code/", views.course_join_code_view, name="course-join-code"),
+    path(course + "time-zone/", views.course_time_zone_view, name="course-time-zone"),
     path(course + "members/", views.member_list, name="member-list"),
     path(course + "members/enrol/", views.member_enrol_view, name="member-enrol"),
     path(course + "members/<id:membership_id>/remove/", views.member_remove_view, name="member-remove"),

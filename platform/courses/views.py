@@ -19,7 +19,17 @@ from config import ratelimit
 from courses import assignments, enrolment, invitations, selectors, services
 from courses.access import INSTRUCTOR, MEMBER, STAFF, course_context, course_view
 from courses.exports import gradebook_csv
-from courses.forms import AssignmentForm, CourseForm, EnrolCsvForm, ExtensionForm, InviteForm, JoinForm, JoinPolicyForm
+from courses.forms import (
+    AssignmentForm,
+    CourseForm,
+    EnrolCsvForm,
+    ExtensionForm,
+    InviteForm,
+    JoinForm,
+    JoinPolicyForm,
+    TimeZoneForm,
+    time_zone_names,
+)
 from courses.models import Extension, Invitation, Membership
 from graders.verdict import Verdict
 
@@ -133,6 +143,21 @@ def course_detail(request, course):
 
 @course_view(INSTRUCTOR)
 @require_POST
+def course_time_zone_view(request, course):
+    form = TimeZoneForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a time zone from the list."))
+        services.course_time_zone_set(course=course, time_zone=form.cleaned_data["time_zone"])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Deadlines are now shown in %(zone)s.") % {"zone": course.zone.key})
+    return redirect("courses:member-list", course_id=course.pk)
+
+
+@course_view(INSTRUCTOR)
+@require_POST
 def course_join_code_view(request, course):
     action = request.POST.get("action")
     if action == "reset":
@@ -176,6 +201,7 @@ def _members_page(request, course, *, form=None, report=None, status=200):
             invitations=course.invitations.select_related("user").order_by("state", "email"),
             invite_form=InviteForm(),
             join_url=request.build_absolute_uri(reverse("courses:course-join-link", args=[course.join_code])),
+            time_zones=time_zone_names(),
         ),
         status=status,
     )

@@ -56,6 +56,15 @@ def _render(request, template: str, board, **extra):
 
 @login_required
 @require_GET
+def landing(request):
+    """Where signing in leads: course staff to their dashboard, students to the exercises."""
+    if selectors.staff_courses(user=request.user):
+        return redirect("dashboard:home")  # straight on to the course when there is one
+    return redirect("exercises:list")
+
+
+@login_required
+@require_GET
 def dashboard_home(request):
     """The dashboards of every course the user teaches; straight to it when there is one."""
     courses = selectors.staff_courses(user=request.user)

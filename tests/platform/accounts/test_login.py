@@ -3,6 +3,8 @@ from axes.models import AccessAttempt
 from django.core.cache import cache
 from django.urls import reverse
 
+from courses.services import course_create
+
 pytestmark = pytest.mark.django_db
 
 
@@ -19,14 +21,15 @@ def sign_in(client, login, password, **headers):
 
 def test_sign_in_and_out(client, student):
     response = sign_in(client, "student", "pw-student")
-    assert response.status_code == 302 and response["Location"] == reverse("exercises:list")
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard:landing")
+    assert client.get(response["Location"])["Location"] == reverse("exercises:list")  # students land on the exercises
     assert client.post(reverse("logout")).status_code == 302
     assert client.get(reverse("exercises:list")).status_code == 302
 
 
 def test_an_account_made_by_an_administrator_without_email_signs_in_as_before(client, instructor):
     assert instructor.email == ""
-    assert sign_in(client, "instructor", "pw-instructor")["Location"] == reverse("exercises:list")
+    assert sign_in(client, "instructor", "pw-instructor")["Location"] == reverse("dashboard:landing")
 
 
 def test_a_wrong_password_says_so_without_telling_whether_the_account_exists(client, student):
@@ -77,3 +80,10 @@ def test_signing_in_switches_the_pages_to_the_preferred_language(client, student
     response = sign_in(client, "student", "pw-student")
     assert response.cookies["django_language"].value == "zh-hans"
     assert "练习" in client.get(reverse("exercises:list")).content.decode()
+
+
+def test_an_instructor_lands_on_the_dashboard_of_the_course_they_teach(client, instructor):
+    course = course_create(created_by=instructor, title="Deep learning 101")
+    landing = client.get(sign_in(client, "instructor", "pw-instructor")["Location"])
+    assert landing["Location"] == reverse("dashboard:home")
+    assert client.get(landing["Location"])["Location"] == reverse("dashboard:course", args=[course.pk])

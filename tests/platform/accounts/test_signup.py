@@ -52,7 +52,7 @@ def test_sign_up_verify_by_the_mailed_link_and_sign_in_by_email(client, smtp):
 
     client.post(reverse("logout"))
     signed_in = client.post(reverse("login"), {"login": "ADA@uni.example", "password": PASSWORD})
-    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("exercises:list")
+    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("dashboard:landing")
 
 
 def test_a_forged_or_reused_verification_link_says_so(client, smtp):
