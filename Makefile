@@ -63,7 +63,7 @@ run: setup
 
 test: $(VENV)/.installed node_modules/.installed
 	@mkdir -p var
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --durations=30 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
