@@ -3,7 +3,7 @@
 Built-in bundles are platform code: the worker imports and runs them (graders/bundle.py). A
 course repository's bundle is an instructor's code, so the worker never imports it: a sandboxed
 child (a job of the same zygote, the same layers and limits as a submission, never the child of a
-student's job and never holding a student's code) runs graders/sandbox/inside/content.py with
+student's job and never holding a student's code) runs graders/sandbox/content_job.py with
 the bundle's files and returns a tape of plain values. This module reads that tape strictly
 (bounded size, depth, counts and strings; numeric arrays only, checked as protocol.py checks a
 student's), checks the cases as validate_bundle does, and builds a Bundle whose cases, expected
@@ -36,7 +36,7 @@ from graders.feedback import PURPOSE_CODES
 from graders.sandbox import Budget, Limits, Zygote
 from graders.sandbox.protocol import MAX_DIMS, ProtocolError, _checked_dtype, _checked_shape
 
-CONTENT_SOURCE = Path(__file__).resolve().parent / "sandbox" / "inside" / "content.py"
+CONTENT_SOURCE = Path(__file__).resolve().parent / "sandbox" / "content_job.py"  # sent as the job's file
 ENTRY = "dlgrade_content"
 MAX_TAPE_BYTES = 32 << 20  # of one call's returned values
 MAX_DEPTH = 12
@@ -355,7 +355,7 @@ class _SandboxedReference:
 
 
 # ---------------------------------------------------------------------------------------------
-# the tape (graders/sandbox/inside/content.py writes it)
+# the tape (graders/sandbox/content_job.py writes it)
 
 
 def read_tape(array: Any) -> Any:

@@ -1,5 +1,8 @@
 """The sandbox side of a course bundle's own code: its case generator, reference and mistakes.
 
+Never imported by the platform: its text is sent to a sandboxed child as the file of a job (the
+runner folder, graders/sandbox/inside/, holds only the runner).
+
 A course repository's code is an instructor's, not the platform's: it runs in the sandbox like a
 submission, as the "student file" of a job (graders/sandboxed_content.py builds that file from
 this one and the bundle's three files, and never with a student's code). It may import only what a
@@ -84,10 +87,13 @@ class _GradersCases:
 _GradersCases.cases = _GradersCases
 
 
+_AS_SUBMISSION = {"__name__": "solution"}  # the runner's import guard treats the course's files as a submission
+
+
 def _import(name, globals=None, locals=None, fromlist=(), level=0):
     if name == "graders.cases" and not level:
         return _GradersCases
-    return builtins.__import__(name, globals, locals, fromlist, level)  # the runner's guarded import
+    return builtins.__import__(name, _AS_SUBMISSION, locals, fromlist, level)  # the runner's guarded import
 
 
 def _module(name):
