@@ -46,6 +46,7 @@ MAX_CASES = 500
 MAX_MISTAKES = 64
 # The course's code may use twice a submission's time per call, and twice its budget over all.
 TIME_FACTOR = 2.0
+MAX_KEPT_VERSIONS = 64  # per worker process; the oldest computed version is dropped first
 _DTYPE = re.compile(r"^[<>|=][biufc][0-9]{1,2}$")
 
 
@@ -84,6 +85,8 @@ def sandboxed(bundle: Bundle, zygote: Callable[[], Zygote]) -> Bundle:
     if computed is None:
         computed = compute(bundle, zygote())
         with _LOCK:
+            while len(_COMPUTED) >= MAX_KEPT_VERSIONS:
+                del _COMPUTED[next(iter(_COMPUTED))]
             _COMPUTED[bundle.content_hash] = computed
     return replay(bundle, computed, zygote)
 
