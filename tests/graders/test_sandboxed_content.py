@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from graders.bundle import BundleError, load_cached
+from graders.case_text import parse_cases
 from graders.content_check import student_version_of
 from graders.runtime import SandboxPool
 from graders.sandbox.protocol import ProtocolError
@@ -222,3 +223,17 @@ def test_a_tape_reads_back_what_the_sandbox_side_wrote():
     assert fortran.flags.f_contiguous and not fortran.flags.c_contiguous and np.array_equal(fortran, np.eye(3))
     assert not strided_back.flags.c_contiguous and np.array_equal(strided_back, strided)
     assert not readonly_back.flags.writeable and readonly_back.dtype == np.float32
+
+
+def test_run_on_a_course_bundle_asks_the_sandboxed_reference_for_the_students_own_cases(pool, tmp_path):
+    folder = course_copy(tmp_path, "relu")
+    own = parse_cases("relu(np.array([[1.0, -2.0], [3.0, -4.0]]))\nrelu('abc')\n", function="relu")
+    wrong = "import numpy as np\ndef relu(x):\n    return np.abs(x)\n"
+    in_process = _without_times(pool.trial(load_cached(folder), wrong, own))
+    sandboxed = _without_times(pool.trial(load_cached(folder, untrusted=True), wrong, own))
+    refused_here, refused_there = in_process["cases"].pop(), sandboxed["cases"].pop()
+    assert sandboxed == in_process  # the visible cases and the first own case, with the reference's answer
+    assert sandboxed["cases"][-1]["details"]["expected"] == "[[1., 0.],\n [3., 0.]]"
+    for refused in (refused_here, refused_there):
+        assert refused["status"] == "error"
+        assert refused["message"].startswith("The reference solution cannot run on these inputs (")
