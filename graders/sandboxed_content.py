@@ -50,12 +50,15 @@ MAX_KEPT_VERSIONS = 64  # per worker process; the oldest computed version is dro
 _DTYPE = re.compile(r"^[<>|=][biufc][0-9]{1,2}$")
 
 
+COURSE_FAULT = "the course's exercise failed to run"  # begins every CourseContentFailed message
+
+
 class CourseContentFailed(Exception):
     """The course's exercise failed to run (its case generator or reference): the platform's and
     the instructor's fault, never the student's. The grading task retries it, then reports it."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"the course's exercise failed to run: {reason}")
+        super().__init__(f"{COURSE_FAULT}: {reason}")
         self.reason = reason
 
 

@@ -200,7 +200,9 @@ def test_a_course_s_code_is_checked_away_from_the_platform_s_credentials(world, 
     assert [(v.slug, v.status, v.problems) for v in row.versions.all()] == [("leaky-relu", "ready", [])]
 
 
-def test_a_course_reference_that_fails_in_grading_is_the_course_s_fault_never_the_student_s(world, tmp_path, settings):
+def test_a_course_reference_that_fails_in_grading_is_the_course_s_fault_never_the_student_s(
+    world, tmp_path, settings, client
+):
     """Published, then its reference breaks on disk: the student gets no score, staff get the reason."""
     row = sync(world.course, good_and_broken(tmp_path / "git"))
     exercise = content.version_publish(version=row.versions.get(slug="leaky-relu"), user=world.teacher)
@@ -215,3 +217,9 @@ def test_a_course_reference_that_fails_in_grading_is_the_course_s_fault_never_th
     assert submission.platform_attempts == 2  # retried before it was reported
     assert "the course's exercise failed to run" in submission.platform_message
     assert "the course broke" in submission.platform_message  # staff read why
+    client.force_login(world.student)
+    panel = reverse("submissions:panel", args=[submission.pk])
+    english = client.get(panel, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The course's exercise failed to run" in english and "not in your code" in english
+    assert "the course broke" not in english  # the reason is for staff
+    assert "本课程提供的练习无法运行" in client.get(panel, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
