@@ -147,7 +147,9 @@ def _call(zygote: Zygote, bundle: Bundle, source: str, calls: list[tuple[tuple, 
 def compute(bundle: Bundle, zygote: Zygote) -> Computed:
     """Run the course's generator, reference and mistakes in the sandbox; check what they return."""
     source = content_source(bundle)
-    (made,) = _call(zygote, bundle, source, [(("cases",), {})], "the case generator")
+    (made,) = _call(
+        zygote, bundle, source, [(("cases",), {})], "make_cases() (with cases.py, mistakes.py and reference.py loaded)"
+    )
     cases, mistakes, parameters = _read_cases(made)
     outputs = _call(zygote, bundle, source, [(("outputs", index), {}) for index in range(len(cases))], "the reference")
     expected, wrong = [], []
