@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from catalog.models import Exercise
 from catalog.selectors import exercise_get_active, exercise_groups
@@ -190,9 +191,15 @@ def test_a_course_s_code_is_checked_away_from_the_platform_s_credentials(world, 
     repository = CourseRepository(tmp_path / "git")
     folder = repository.exercise("leaky-relu")
     cases = folder / "cases.py"
-    # The case generator refuses to run where it could read the platform's settings or credentials.
+    # The case generator refuses to run where it could read the platform's settings or credentials:
+    # in the check's child process and in the sandbox (reaching os.environ past the import guard).
     cases.write_text(
-        "import os\nassert not {'DATABASE_URL', 'DJANGO_SETTINGS_MODULE', 'DJANGO_SECRET_KEY'} & set(os.environ)\n"
+        "def _environ():\n"
+        "    for cls in ().__class__.__base__.__subclasses__():\n"
+        "        if cls.__name__ == '_wrap_close':\n"
+        "            return cls.__init__.__globals__['environ']\n"
+        "    return {}\n"
+        "assert not {'DATABASE_URL', 'DJANGO_SETTINGS_MODULE', 'DJANGO_SECRET_KEY'} & set(_environ())\n"
         + cases.read_text()
     )
     repository.push()
@@ -222,4 +229,6 @@ def test_a_course_reference_that_fails_in_grading_is_the_course_s_fault_never_th
     english = client.get(panel, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "The course's exercise failed to run" in english and "not in your code" in english
     assert "the course broke" not in english  # the reason is for staff
-    assert "本课程提供的练习无法运行" in client.get(panel, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    with translation.override("en"):  # the page switches this thread's language: put it back after
+        chinese = client.get(panel, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "本课程提供的练习无法运行" in chinese
