@@ -122,17 +122,19 @@ def record_in_order(record: dict[str, Any]) -> dict[str, Any]:
 
 def unreadable_record(bundle: Bundle, file: str, problem: str) -> dict[str, Any]:
     """The record of a file whose bytes cannot be a submission (too large, not UTF-8): not gradable."""
+    # An instructor's bundle (untrusted) has its cases only in the worker's sandbox: none listed here.
+    cases = () if bundle.untrusted else bundle.cases
     verdict = Verdict(
         outcome=NOT_GRADABLE,
         score=0.0,
         passed=0,
-        total=len(bundle.cases),
+        total=len(cases),
         exercise=bundle.slug,
         message=problem,
         cases=(),
     )
     record = verdict_record(file, verdict)
-    record["cases"] = [{"name": c.name, "status": "error", "message": ""} for c in bundle.cases]
+    record["cases"] = [{"name": c.name, "status": "error", "message": ""} for c in cases]
     return record
 
 

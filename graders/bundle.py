@@ -4,7 +4,9 @@ A bundle holds exercise.toml, statement.en.md, statement.zh.md, starter.py, refe
 cases.py (``make_cases(rng) -> list[Case]``) and optionally mistakes.py (``MISTAKES``, a list of
 MistakeVariant), solutions/*.py (alternative correct implementations for the quality gate) and, for a
 backward pass, gradcheck.py (the forward function the quality gate differentiates numerically).
-Reference, cases and mistakes run on the trusted side only; they never enter the sandbox.
+Reference, cases and mistakes of a built-in bundle run on the trusted side only; they never enter
+the sandbox. A course repository's bundle is the reverse (``untrusted``): its code runs only in the
+sandbox and the trusted side reads what it returns (graders/sandboxed_content.py).
 
 exercise.toml may name what the function returns: ``outputs = ["dx", "dW", "db"]`` for a tuple (one
 name for a single value), ``gradients`` the outputs that are gradients, and ``[lab]`` a plot of the
@@ -13,6 +15,7 @@ visible cases (graders/gradients.py). Feedback names an output by these trusted 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib.util
@@ -95,9 +98,17 @@ class Bundle:
     gradients: tuple[str, ...] = ()
     # A plot of the visible cases on the exercise page, e.g. {"plot": "gradient_norms", ...}.
     lab: dict[str, Any] = field(default_factory=dict)
+    # An instructor's code (a course repository's bundle): the worker never imports its reference,
+    # cases or mistakes; they run in the sandbox (graders/sandboxed_content.py).
+    untrusted: bool = False
+
+    def _trusted_only(self) -> None:
+        if self.untrusted:  # graders/sandboxed_content.py fills these in from the sandbox instead
+            raise BundleError(self.path, "an instructor's bundle: its code runs only in the sandbox")
 
     @functools.cached_property
     def _reference(self) -> ModuleType:
+        self._trusted_only()
         return _load_module(self.path / "reference.py", f"dlgrade_ref_{self.slug}_{self.content_hash[:8]}")
 
     @property
@@ -106,6 +117,7 @@ class Bundle:
 
     @functools.cached_property
     def cases(self) -> tuple[Case, ...]:
+        self._trusted_only()
         module = _load_module(self.path / "cases.py", f"dlgrade_cases_{self.slug}_{self.content_hash[:8]}")
         made = module.make_cases(np.random.default_rng(self.seed))
         return tuple(made)
@@ -113,10 +125,12 @@ class Bundle:
     @functools.cached_property
     def expected(self) -> tuple[Any, ...]:
         """Reference outputs, computed on the trusted side from copies of the inputs."""
+        self._trusted_only()
         return tuple(normalize_output(self.reference(*_copy(case.args), **_copy(case.kwargs))) for case in self.cases)
 
     @functools.cached_property
     def mistakes(self) -> tuple[MistakeVariant, ...]:
+        self._trusted_only()
         path = self.path / "mistakes.py"
         if not path.exists():
             return ()
@@ -352,14 +366,21 @@ def discover(root: Path | str) -> tuple[list[Bundle], list[BundleError]]:
     return bundles, errors
 
 
-_LOADED: dict[tuple[str, str], Bundle] = {}
+_LOADED: dict[tuple[str, str, bool], Bundle] = {}
 
 
-def load_cached(path: Path | str) -> Bundle:
-    """Load and validate a bundle once per process and content; workers grade many submissions of it."""
-    key = (str(path), _hash_folder(Path(path)))
+def load_cached(path: Path | str, *, untrusted: bool = False) -> Bundle:
+    """Load and validate a bundle once per process and content; workers grade many submissions of it.
+
+    ``untrusted``: an instructor's bundle; only its metadata is read here, its code is never run in
+    this process (graders/sandboxed_content.py runs and checks it in the sandbox).
+    """
+    key = (str(path), _hash_folder(Path(path)), untrusted)
     if key not in _LOADED:
         bundle = load_bundle(path)
-        validate_bundle(bundle)
+        if untrusted:
+            bundle = dataclasses.replace(bundle, untrusted=True)
+        else:
+            validate_bundle(bundle)
         _LOADED[key] = bundle
     return _LOADED[key]

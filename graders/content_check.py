@@ -16,6 +16,7 @@ everything an author has to fix at once, and a sync can publish the good bundles
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import tomllib
@@ -31,6 +32,7 @@ from graders.engine import grade
 from graders.errors import BundleError
 from graders.quiz import load_quiz, validate_quiz
 from graders.sandbox import Zygote
+from graders.sandboxed_content import CourseContentFailed, compute
 
 MIN_ALTERNATIVES = 2
 # The reference's slowest case may use this share of time_s: a correct but slower student solution
@@ -259,6 +261,24 @@ def _same_value(a: Any, b: Any) -> bool:
         return bool(a == b)
 
 
+def check_sandboxed(bundle: Bundle, zygote: Zygote) -> list[Problem]:
+    """A course's code runs only in the sandbox when its students are graded (graders/sandboxed_content.py):
+    it must run there, with only what a submission may import, and make the same cases and answers."""
+    try:
+        computed = compute(dataclasses.replace(bundle, untrusted=True), zygote)
+    except CourseContentFailed as exc:
+        file = file_named_in(exc.reason, EXERCISE_FILES, "(bundle)")
+        return [Problem(bundle.slug, file, f"in the sandbox, where students are graded, {exc}")]
+    cases = bundle.cases
+    if [c.name for c in computed.cases] != [c.name for c in cases] or not all(
+        _same_value((a.args, a.kwargs), (b.args, b.kwargs)) for a, b in zip(computed.cases, cases, strict=True)
+    ):
+        return []  # cases that change from run to run: check_deterministic says so
+    if not all(_same_value(a, b) for a, b in zip(computed.expected, bundle.expected, strict=True)):
+        return [Problem(bundle.slug, "reference.py", "the reference gives other answers in the sandbox than here")]
+    return []
+
+
 def check_reference_time(bundle: Bundle, zygote: Zygote | None = None) -> list[Problem]:
     """The reference's slowest case, on the trusted side, takes at most a small share of time_s."""
     slowest, name = 0.0, ""
@@ -333,6 +353,7 @@ EXERCISE_CHECKS: dict[str, Callable[[Bundle, Zygote], list[Problem]]] = {
     "descriptions": check_descriptions,
     "deterministic": check_deterministic,
     "reference_time": check_reference_time,
+    "sandboxed": check_sandboxed,
     "reference": check_reference,
     "starter": check_starter,
     "alternatives": check_alternatives,

@@ -17,6 +17,7 @@ from graders.bundle import Bundle, BundleError, load_cached
 from graders.case_text import CaseCall
 from graders.engine import grade
 from graders.sandbox import Zygote
+from graders.sandboxed_content import CourseContentFailed, sandboxed
 from graders.trial import run_trial
 from graders.verdict import Verdict
 
@@ -29,10 +30,13 @@ class BundleChanged(BundleUnavailable):
     """The bundle on disk is not the version the caller asked for (edited again, or not synced)."""
 
 
-def load_version(path: Path | str, content_hash: str | None = None) -> Bundle:
-    """The bundle at ``path``, and it must be version ``content_hash`` when one is given."""
+def load_version(path: Path | str, content_hash: str | None = None, *, untrusted: bool = False) -> Bundle:
+    """The bundle at ``path``, and it must be version ``content_hash`` when one is given.
+
+    ``untrusted``: a course repository's bundle, whose code runs only in the sandbox.
+    """
     try:
-        bundle = load_cached(path)
+        bundle = load_cached(path, untrusted=untrusted)
     except (BundleError, OSError) as exc:
         raise BundleUnavailable(f"the exercise bundle cannot be loaded: {exc}") from exc
     if content_hash is not None and bundle.content_hash != content_hash:
@@ -75,7 +79,12 @@ class SandboxPool:
         try:
             zygote = self.zygote()
             restarts = zygote.restarts
+            if bundle.untrusted:  # the course's own code runs in a child of its own, before the student's
+                bundle = sandboxed(bundle, self.zygote)
             verdict = grade(bundle, source, zygote=zygote)
+        except CourseContentFailed:  # the course's code failed, not the sandbox: the zygote is fine
+            self._count(platform_error=1)
+            raise
         except Exception:  # the sandbox failed, or a time limit interrupted a job: start afresh next time
             self._count(platform_error=1, zygote_restarts=1 if zygote is not None else 0)
             self.discard()
@@ -96,6 +105,8 @@ class SandboxPool:
     def trial(self, bundle: Bundle, source: str, own: list[CaseCall]) -> Verdict:
         """Run (graders/trial.py) with this thread's zygote; failures as for ``grade``."""
         try:
+            if bundle.untrusted:
+                bundle = sandboxed(bundle, self.zygote)
             return run_trial(bundle, source, own, zygote=self.zygote())
         except Exception:
             self.discard()

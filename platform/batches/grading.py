@@ -34,7 +34,8 @@ def batch_item_grade(*, item_id: int) -> None:
         record = platform_error_record(item, f"it was lost {item.attempts - 1} times")
         services.batch_item_record(item_id=item.pk, job_id=item.job_id, record=record)
         return
-    verdict = grade_stored(bundle_path=item.job.exercise.bundle_path, source=item.source)
+    exercise = item.job.exercise
+    verdict = grade_stored(bundle_path=exercise.bundle_path, source=item.source, untrusted=exercise.runs_in_sandbox)
     services.batch_item_record(item_id=item.pk, job_id=item.job_id, record=verdict_record(item.name, verdict))
 
 

@@ -98,7 +98,7 @@ def batch_job_create_from_zip(*, exercise: Exercise, upload, origin: str, create
             % {"size": upload.size >> 10, "limit": shown}
         )
     try:
-        bundle = load_cached(exercise.bundle_path)
+        bundle = load_cached(exercise.bundle_path, untrusted=exercise.runs_in_sandbox)
     except (BundleError, OSError) as exc:
         log.error("batch upload for %s: bundle unusable: %s", exercise.slug, exc)
         raise ValidationError(

@@ -55,6 +55,12 @@ class Exercise(models.Model):
         return self.slug.split("--", 1)[1] if self.namespace else self.slug
 
     @property
+    def runs_in_sandbox(self) -> bool:
+        """Whether its bundle's own code (cases, reference, mistakes) is an instructor's, to run only in
+        the sandbox: a course repository's namespace, "c<course id>" (courses.content.selectors)."""
+        return self.namespace.startswith("c") and self.namespace[1:].isdigit()
+
+    @property
     def tolerance_text(self) -> str:
         return f"rtol={self.rtol:g}, atol={self.atol:g}"
 

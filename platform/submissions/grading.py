@@ -16,7 +16,10 @@ def submission_grade(*, submission_id: int) -> None:
     if submission is None:
         log.info("submission %s already graded; skipping duplicate delivery", submission_id)
         return
-    verdict = grade_stored(bundle_path=submission.exercise.bundle_path, source=submission.source)
+    exercise = submission.exercise
+    verdict = grade_stored(
+        bundle_path=exercise.bundle_path, source=submission.source, untrusted=exercise.runs_in_sandbox
+    )
     services.submission_record_verdict(submission_id=submission_id, verdict=verdict)
 
 
@@ -30,5 +33,6 @@ def trial_run(*, trial_id: int) -> None:
         source=trial.source,
         own_cases=trial.own_cases,
         function=trial.exercise.function_name,
+        untrusted=trial.exercise.runs_in_sandbox,
     )
     services.trial_record_result(trial_id=trial_id, verdict=verdict)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from graders.sandboxed_content import COURSE_FAULT
+
 
 class Submission(models.Model):
     """The source of truth for one attempt: stored before grading is enqueued, never lost."""
@@ -47,6 +49,11 @@ class Submission(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATUSES
+
+    @property
+    def is_course_fault(self) -> bool:
+        """A platform error caused by the course's own exercise code (graders/sandboxed_content.py)."""
+        return self.status == self.Status.PLATFORM_ERROR and COURSE_FAULT in self.platform_message
 
     @property
     def queue_wait_s(self) -> float | None:

@@ -23,13 +23,18 @@ def sandbox_pool() -> SandboxPool:
     return _pool
 
 
-def grade_stored(*, bundle_path: Path | str, source: str, content_hash: str | None = None) -> Verdict:
+def grade_stored(
+    *, bundle_path: Path | str, source: str, content_hash: str | None = None, untrusted: bool = False
+) -> Verdict:
     """Grade ``source`` against the bundle at ``bundle_path`` (version ``content_hash`` if given).
+
+    ``untrusted``: a course repository's bundle (``Exercise.runs_in_sandbox``), whose own code runs
+    only in the sandbox; when it fails, CourseContentFailed is the platform's fault to retry.
 
     Raises BundleUnavailable (BundleChanged) when the exercise cannot be graded as asked, and
     SandboxUnavailable or any other platform fault for the task to retry (graders/runtime.py).
     """
-    return sandbox_pool().grade(load_version(bundle_path, content_hash), source)
+    return sandbox_pool().grade(load_version(bundle_path, content_hash, untrusted=untrusted), source)
 
 
 def sandbox_tally() -> dict[str, int]:
@@ -37,10 +42,12 @@ def sandbox_tally() -> dict[str, int]:
     return _pool.take_tally() if _pool is not None else {}
 
 
-def try_stored(*, bundle_path: Path | str, source: str, own_cases: str, function: str) -> Verdict:
+def try_stored(
+    *, bundle_path: Path | str, source: str, own_cases: str, function: str, untrusted: bool = False
+) -> Verdict:
     """Run ``source`` on the bundle's visible cases and the student's own (graders/trial.py)."""
     own = parse_cases(own_cases, function=function)  # checked when stored: the same lines read the same
-    return sandbox_pool().trial(load_version(bundle_path), source, own)
+    return sandbox_pool().trial(load_version(bundle_path, untrusted=untrusted), source, own)
 
 
 @worker_process_init.connect

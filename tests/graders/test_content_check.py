@@ -131,3 +131,12 @@ def test_scaffold_refuses_a_bad_slug_and_an_existing_folder(tmp_path):
     scaffold("exercise", "leaky-relu", tmp_path)
     with pytest.raises(ScaffoldError, match="already exists"):
         scaffold("exercise", "leaky-relu", tmp_path)
+
+
+def test_code_that_cannot_run_in_the_sandbox_where_students_are_graded(exercise, zygote):
+    # Fine in the check's own process, refused where a course's code runs when students are graded.
+    cases = exercise / "cases.py"
+    cases.write_text("import os\n" + cases.read_text())
+    [(bundle, file, reason)] = problems(exercise, zygote)
+    assert bundle == "leaky-relu" and "in the sandbox, where students are graded" in reason
+    assert "Import of `os` is refused" in reason

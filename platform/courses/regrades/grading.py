@@ -27,6 +27,7 @@ def regrade_result_compute(*, result_id: int) -> None:
             bundle_path=result.submission.exercise.bundle_path,
             source=result.submission.source,
             content_hash=result.regrade.bundle_hash,
+            untrusted=result.submission.exercise.runs_in_sandbox,
         )
     except BundleChanged as exc:
         raise BundleChanged(

@@ -18,6 +18,7 @@ from courses import services as course_services
 from courses.models import Assignment, AssignmentCredit, Course, Membership
 from graders.bundle import load_cached
 from graders.engine import grade
+from graders.sandboxed_content import sandboxed
 from quizzes.hooks import quiz_credit_policy
 from quizzes.models import Quiz, QuizAttempt
 from submissions import services as submission_services
@@ -99,7 +100,10 @@ def submit(user, exercise, source, assignment=None, *, zygote=None) -> Submissio
     )
     if zygote is not None:
         submission_services.submission_start(submission_id=submission.pk)  # as the worker does: times the grading
-        verdict = grade(load_cached(exercise.bundle_path), source, zygote=zygote)
+        bundle = load_cached(exercise.bundle_path, untrusted=exercise.runs_in_sandbox)
+        if bundle.untrusted:  # a course's own exercise: its code runs in the sandbox, as in the worker
+            bundle = sandboxed(bundle, lambda: zygote)
+        verdict = grade(bundle, source, zygote=zygote)
         submission_services.submission_record_verdict(submission_id=submission.pk, verdict=verdict)
     submission.refresh_from_db()
     return submission

@@ -6,9 +6,12 @@ test in tests/e2e/test_course_content.py takes it).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from catalog.models import Exercise
 from catalog.selectors import exercise_get_active, exercise_groups
@@ -19,6 +22,8 @@ from courses.regrades import services as regrade_services
 from courses.regrades.selectors import regrade_preview_of
 from courses.tasks import regrade_submissions
 from quizzes.selectors import exercises_of_topic
+from submissions import services as submission_services
+from submissions.tasks import grade_submission
 from tests.platform.courses.content_repo import CORRECT, OFF_BY_A_LITTLE, CourseRepository, good_and_broken
 from tests.platform.courses.fixtures import make_assignment, submit
 
@@ -186,11 +191,44 @@ def test_a_course_s_code_is_checked_away_from_the_platform_s_credentials(world, 
     repository = CourseRepository(tmp_path / "git")
     folder = repository.exercise("leaky-relu")
     cases = folder / "cases.py"
-    # The case generator refuses to run where it could read the platform's settings or credentials.
+    # The case generator refuses to run where it could read the platform's settings or credentials:
+    # in the check's child process and in the sandbox (reaching os.environ past the import guard).
     cases.write_text(
-        "import os\nassert not {'DATABASE_URL', 'DJANGO_SETTINGS_MODULE', 'DJANGO_SECRET_KEY'} & set(os.environ)\n"
+        "def _environ():\n"
+        "    for cls in ().__class__.__base__.__subclasses__():\n"
+        "        if cls.__name__ == '_wrap_close':\n"
+        "            return cls.__init__.__globals__['environ']\n"
+        "    return {}\n"
+        "assert not {'DATABASE_URL', 'DJANGO_SETTINGS_MODULE', 'DJANGO_SECRET_KEY'} & set(_environ())\n"
         + cases.read_text()
     )
     repository.push()
     row = sync(world.course, repository)
     assert [(v.slug, v.status, v.problems) for v in row.versions.all()] == [("leaky-relu", "ready", [])]
+
+
+def test_a_course_reference_that_fails_in_grading_is_the_course_s_fault_never_the_student_s(
+    world, tmp_path, settings, client
+):
+    """Published, then its reference breaks on disk: the student gets no score, staff get the reason."""
+    row = sync(world.course, good_and_broken(tmp_path / "git"))
+    exercise = content.version_publish(version=row.versions.get(slug="leaky-relu"), user=world.teacher)
+    assert exercise.runs_in_sandbox
+    reference = Path(exercise.bundle_path) / "reference.py"
+    reference.write_text("def leaky_relu(x, alpha=0.1):\n    raise RuntimeError('the course broke')\n")
+    settings.GRADING_MAX_PLATFORM_ATTEMPTS = 2
+    submission = submission_services.submission_create(user=world.student, exercise=exercise, source=CORRECT)
+    grade_submission.apply(args=(submission.pk,))
+    submission.refresh_from_db()
+    assert submission.status == "platform_error" and submission.score is None
+    assert submission.platform_attempts == 2  # retried before it was reported
+    assert "the course's exercise failed to run" in submission.platform_message
+    assert "the course broke" in submission.platform_message  # staff read why
+    client.force_login(world.student)
+    panel = reverse("submissions:panel", args=[submission.pk])
+    english = client.get(panel, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The course's exercise failed to run" in english and "not in your code" in english
+    assert "the course broke" not in english  # the reason is for staff
+    with translation.override("en"):  # the page switches this thread's language: put it back after
+        chinese = client.get(panel, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "本课程提供的练习无法运行" in chinese
