@@ -57,6 +57,8 @@ def _leaves(value: Any, where: str, depth: int = 0) -> int:
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
             raise VariantTableError(f"{where} is a text of {len(value)} characters, more than {MAX_TEXT}")
+        if "<" in value or ">" in value:  # shown inside the page's Markdown: numbers and words, never markup
+            raise VariantTableError(f"{where} is a text holding < or >: values cannot carry markup")
         return 1
     if isinstance(value, list):
         if depth >= MAX_DEPTH:

@@ -101,6 +101,7 @@ def _refused(bundle, raw, match):
         (lambda t: t["leaky-relu-value"][3]["inputs"].update(x=list(range(MAX_LEAVES + 1))), "more than 256"),
         (lambda t: t["leaky-relu-value"][3]["inputs"].update(x=[[[1]]]), "nested"),
         (lambda t: t["leaky-relu-value"][3]["inputs"].update(x="<" * 10_000), "characters"),
+        (lambda t: t["leaky-relu-value"][3]["inputs"].update(x="<script>"), "cannot carry markup"),
         (lambda t: t["leaky-relu-value"][3]["inputs"].update(x={"a": 1}), "is a dict"),
         (lambda t: t["leaky-relu-value"][3]["inputs"].update(x=10**30), "too large"),
         (lambda t: t["leaky-relu-value"][3]["work"].update({"not a name": 1}), "not a name"),
