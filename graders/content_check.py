@@ -440,7 +440,7 @@ def quiz_variants_in_sandbox(bundle: QuizBundle, zygote: Zygote) -> tuple[QuizBu
     try:
         raw = draw_variants(bundle, zygote)
     except CourseContentFailed as exc:
-        return None, [Problem(bundle.slug, "params.py", f"in the sandbox, where its variants are drawn, {exc}")]
+        return None, [Problem(bundle.slug, "params.py", f"in the sandbox, where its variants are drawn, {exc.reason}")]
     try:
         return precompute(bundle, raw), []
     except VariantTableError as exc:
