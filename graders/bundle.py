@@ -184,6 +184,11 @@ def _load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
+def namespaced_uuid(namespace: str, bundle_uuid: str) -> str:
+    """A bundle of another source gets its own row even if its authors copied a built-in bundle's uuid."""
+    return str(uuid_module.uuid5(uuid_module.UUID(bundle_uuid), namespace)) if namespace else bundle_uuid
+
+
 def _hash_folder(path: Path) -> str:
     digest = hashlib.sha256()
     for file in sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts):

@@ -8,7 +8,8 @@ English and Chinese and every hidden case says what it checks; the cases are the
 they are made; the reference's slowest case takes a small share of the time limit; the statements'
 formulas are well formed. For a quiz: it loads, every parameterized question draws, answers and
 fills its placeholders deterministically (graders/quiz/bundle.py), and its texts' formulas are
-well formed.
+well formed; a course repository's quiz is drawn in the sandbox only (check_course_quiz), and the
+variants that come back pass the same checks.
 
 Each check returns Problems (bundle, file, reason) instead of raising, so that a report lists
 everything an author has to fix at once, and a sync can publish the good bundles and name the bad.
@@ -30,7 +31,9 @@ import numpy as np
 from graders.bundle import Bundle, _load_module, copy_inputs, load_bundle, validate_bundle
 from graders.engine import grade
 from graders.errors import BundleError
-from graders.quiz import load_quiz, validate_quiz
+from graders.quiz import QuizBundle, load_quiz, validate_quiz
+from graders.quiz.precomputed import VariantTableError, precompute
+from graders.quiz.sandboxed import draw_variants
 from graders.sandbox import Zygote
 from graders.sandboxed_content import CourseContentFailed, compute
 
@@ -414,27 +417,72 @@ def check_exercise(path: Path | str, zygote: Zygote) -> Report:
 # --- quizzes -----------------------------------------------------------------------------------
 
 
+def _quiz_text_problems(bundle: QuizBundle) -> list[Problem]:
+    texts = [("intro", bundle.intro), ("title", bundle.title)]
+    for question in bundle.questions:
+        texts += [(f"question {question.key!r} prompt", question.prompt)]
+        texts += [(f"question {question.key!r} explanation", question.explanation)]
+    return [
+        Problem(bundle.slug, "quiz.toml", f"{where} ({lang}): {reason}")
+        for where, by_language in texts
+        for lang, text in by_language.items()
+        for reason in latex_problems(text)
+    ]
+
+
+def _quiz_load_problem(path: Path, exc: BundleError) -> Problem:
+    return Problem(path.name, file_named_in(exc.reason, QUIZ_FILES, "quiz.toml"), exc.reason)
+
+
+def quiz_variants_in_sandbox(bundle: QuizBundle, zygote: Zygote) -> tuple[QuizBundle | None, list[Problem]]:
+    """Draw the quiz's parameterized questions in the sandbox, as a course sync does, and check what comes back
+    as the platform will (graders/quiz/precomputed.py). Returns the bundle carrying those variants."""
+    try:
+        raw = draw_variants(bundle, zygote)
+    except CourseContentFailed as exc:
+        return None, [Problem(bundle.slug, "params.py", f"in the sandbox, where its variants are drawn, {exc.reason}")]
+    try:
+        return precompute(bundle, raw), []
+    except VariantTableError as exc:
+        return None, [Problem(bundle.slug, "params.py", f"the variants drawn in the sandbox are refused: {exc}")]
+    except BundleError as exc:
+        return None, [_quiz_load_problem(bundle.path, exc)]
+
+
 def check_quiz(path: Path | str, zygote: Zygote | None = None) -> Report:
+    """A quiz bundle: it loads, its params.py draws and answers (here), its formulas are well formed; given a
+    zygote, its variants are also drawn in the sandbox as a course repository's are."""
     path = Path(path)
     report = Report(path, "quiz", checks=["loads", "variants", "statements"])
     try:
         bundle = load_quiz(path)
         validate_quiz(bundle)
     except BundleError as exc:
-        report.problems.append(Problem(path.name, file_named_in(exc.reason, QUIZ_FILES, "quiz.toml"), exc.reason))
+        report.problems.append(_quiz_load_problem(path, exc))
         return report
     except Exception as exc:
         report.problems.append(Problem(path.name, "params.py", f"{type(exc).__name__}: {exc}"))
         return report
-    texts = [("intro", bundle.intro), ("title", bundle.title)]
-    for question in bundle.questions:
-        texts += [(f"question {question.key!r} prompt", question.prompt)]
-        texts += [(f"question {question.key!r} explanation", question.explanation)]
-    for where, by_language in texts:
-        for lang, text in by_language.items():
-            for reason in latex_problems(text):
-                report.problems.append(Problem(bundle.slug, "quiz.toml", f"{where} ({lang}): {reason}"))
+    report.problems += _quiz_text_problems(bundle)
+    if zygote is not None and any(question.parameterized for question in bundle.questions):
+        report.checks.append("sandboxed")
+        report.problems += quiz_variants_in_sandbox(bundle, zygote)[1]
     return report
+
+
+def check_course_quiz(path: Path | str, zygote: Zygote) -> tuple[Report, QuizBundle | None]:
+    """A course repository's quiz, checked without importing its params.py in this process: its variants are
+    drawn in the sandbox only. Returns the report and, when it passes, the bundle carrying its variants."""
+    path = Path(path)
+    report = Report(path, "quiz", checks=["loads", "sandboxed", "variants", "statements"])
+    try:
+        bundle = load_quiz(path)
+    except BundleError as exc:
+        report.problems.append(_quiz_load_problem(path, exc))
+        return report, None
+    carried, report.problems = quiz_variants_in_sandbox(bundle, zygote)
+    report.problems += _quiz_text_problems(bundle)
+    return report, carried if report.ok else None
 
 
 # --- folders -----------------------------------------------------------------------------------

@@ -31,6 +31,15 @@ def _private_grading_queue(settings):
     settings.CELERY_GRADING_QUEUE = SESSION_QUEUE
 
 
+@pytest.fixture(autouse=True)
+def _language_put_back():
+    """A request in Chinese leaves the thread's language switched (LocaleMiddleware): the next test starts in English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _purge_session_queue():
     yield

@@ -11,6 +11,11 @@ A parameterized question names ``params = "name"``: ``params.py`` then defines
 explanations use ``{{name}}`` placeholders; ``{{answer}}`` is the answer. The seed comes from the
 caller: the platform derives one per student, question and attempt, and never trusts one from a
 form.
+
+A course repository's quiz is an instructor's code: the platform never imports its params.py. Its
+variants are drawn once in the sandbox when a version is synced (graders/quiz/sandboxed.py), checked
+as hostile input and kept (graders/quiz/precomputed.py); the bundle then carries them as
+``precomputed`` and a seed picks one of them.
 """
 
 from __future__ import annotations
@@ -76,6 +81,15 @@ QUIZ_MANIFEST = Table(
 
 
 @dataclass(frozen=True)
+class Drawn:
+    """One variant of a parameterized question as params.py gave it for one seed (JSON-ready values)."""
+
+    inputs: dict[str, Any]  # the numbers shown
+    answer: Any
+    work: dict[str, Any]  # the numbers the explanation quotes (work_<name>), may be empty
+
+
+@dataclass(frozen=True)
 class QuizBundle:
     path: Path
     uuid: str
@@ -87,9 +101,13 @@ class QuizBundle:
     intro: dict[str, str]
     questions: tuple[Question, ...]
     content_hash: str
+    # A course quiz's variants per parameterized question key, drawn in the sandbox; None for a built-in quiz.
+    precomputed: Mapping[str, tuple[Drawn, ...]] | None = None
 
     @functools.cached_property
     def _params(self) -> ModuleType | None:
+        if self.precomputed is not None:
+            raise RuntimeError("a course quiz's params.py never runs on the platform: its variants are precomputed")
         path = self.path / "params.py"
         if not path.is_file():
             return None
@@ -105,6 +123,9 @@ class QuizBundle:
     def variant(self, question: Question, seed: int) -> Variant:
         """Draw the question for one seed; the same seed always gives the same variant."""
         rng = np.random.default_rng(seed)
+        if question.parameterized and self.precomputed is not None:
+            table = self.precomputed[question.key]
+            return self._assemble(question, seed, table[seed % len(table)], rng)
         inputs: dict[str, Any] = {}
         if question.parameterized:
             inputs = plain(getattr(self._params, f"draw_{question.params}")(rng))
@@ -112,21 +133,31 @@ class QuizBundle:
 
     def variant_from_inputs(self, question: Question, inputs: dict[str, Any], seed: int = 0) -> Variant:
         """Rebuild the variant a student was shown from its stored inputs (to review an answer)."""
-        return self._variant(
-            question, seed, dict(inputs) if question.parameterized else {}, np.random.default_rng(seed)
-        )
+        rng = np.random.default_rng(seed)
+        if question.parameterized and self.precomputed is not None:
+            drawn = next((d for d in self.precomputed[question.key] if d.inputs == inputs), None)
+            if drawn is None:  # drawn from another version's table: the numbers shown, the rest unknown
+                unknown = dict.fromkeys(placeholders(question), "?")
+                shown = {name: format_value(value) for name, value in inputs.items()}
+                return Variant(question, seed, dict(inputs), {**unknown, **shown}, None, question.display_order(rng))
+            return self._assemble(question, seed, drawn, rng)
+        return self._variant(question, seed, dict(inputs) if question.parameterized else {}, rng)
 
     def _variant(self, question: Question, seed: int, inputs: dict[str, Any], rng: np.random.Generator) -> Variant:
+        if not question.parameterized:
+            return self._assemble(question, seed, Drawn(inputs, question.answer, {}), rng)
+        params = self._params
+        answer = plain(getattr(params, question.params)(**inputs))
+        work = getattr(params, f"work_{question.params}", None)
+        extras = plain(work(**inputs)) if work is not None else {}
+        return self._assemble(question, seed, Drawn(inputs, answer, extras), rng)
+
+    def _assemble(self, question: Question, seed: int, drawn: Drawn, rng: np.random.Generator) -> Variant:
         values: dict[str, str] = {}
-        answer = question.answer
         if question.parameterized:
-            params = self._params
-            answer = plain(getattr(params, question.params)(**inputs))
-            work = getattr(params, f"work_{question.params}", None)
-            extras = plain(work(**inputs)) if work is not None else {}
-            values = {name: format_value(value) for name, value in {**inputs, **extras}.items()}
-            values["answer"] = format_value(answer)
-        return Variant(question, seed, inputs, values, answer, question.display_order(rng))
+            values = {name: format_value(value) for name, value in {**drawn.inputs, **drawn.work}.items()}
+            values["answer"] = format_value(drawn.answer)
+        return Variant(question, seed, drawn.inputs, values, drawn.answer, question.display_order(rng))
 
 
 # --- loading and validation -------------------------------------------------------------------------
@@ -232,17 +263,24 @@ def load_quiz(path: Path | str) -> QuizBundle:
     )
 
 
-def _check_parameterized(bundle: QuizBundle, question: Question) -> None:
-    where = f"question {question.key!r}"
-    params = bundle._params
-    for name in (f"draw_{question.params}", question.params):
-        if not callable(getattr(params, name, None)):
-            raise BundleError(bundle.path, f"{where}: params.py does not define {name}()")
-    used = {
+def placeholders(question: Question) -> set[str]:
+    """The {{names}} its prompt and explanation use, in either language."""
+    return {
         name
         for text in (*question.prompt.values(), *question.explanation.values())
         for name in PLACEHOLDER.findall(text)
     }
+
+
+def _check_parameterized(bundle: QuizBundle, question: Question) -> None:
+    """Draw the question for every validation seed (from params.py, or from its precomputed variants)."""
+    where = f"question {question.key!r}"
+    if bundle.precomputed is None:
+        params = bundle._params
+        for name in (f"draw_{question.params}", question.params):
+            if not callable(getattr(params, name, None)):
+                raise BundleError(bundle.path, f"{where}: params.py does not define {name}()")
+    used = placeholders(question)
     shown = set()
     for seed in range(VALIDATION_SEEDS):
         variant = bundle.variant(question, seed)

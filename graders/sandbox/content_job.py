@@ -1,4 +1,5 @@
-"""The sandbox side of a course bundle's own code: its case generator, reference and mistakes.
+"""The sandbox side of a course bundle's own code: its case generator, reference and mistakes, or a
+course quiz's params.py (the variants of its parameterized questions).
 
 Never imported by the platform: its text is sent to a sandboxed child as the file of a job (the
 runner folder, graders/sandbox/inside/, holds only the runner).
@@ -128,7 +129,8 @@ def _parameters(function):
 
 def dlgrade_content(operation, *args, **kwargs):
     """``cases``: the cases, mistakes and parameter names; ``outputs`` (i): the reference's and each
-    mistake's output on case i; ``reference`` (*args, **kwargs): the reference on the caller's inputs."""
+    mistake's output on case i; ``reference`` (*args, **kwargs): the reference on the caller's inputs;
+    ``quiz_variants`` (name, seeds): a quiz question's drawn variants (params.py)."""
     if operation == "cases":
         cases = _cases()
         if not all(isinstance(case, Case) for case in cases):
@@ -152,11 +154,48 @@ def dlgrade_content(operation, *args, **kwargs):
     elif operation == "reference":
         with np.errstate(all="ignore"):
             value = _reference()(*args, **kwargs)
+    elif operation == "quiz_variants":
+        value = _quiz_variants(*args)
     else:
         raise ValueError("unknown operation")
     out = []
     _put(value, out, 0)
     return np.frombuffer(b"".join(out), dtype=np.uint8)
+
+
+def _quiz_variants(name, seeds):
+    """[inputs, answer, work] of question ``name`` for each seed, as graders.quiz.bundle draws them; None
+    where the same seed drew twice gives different values (params.py uses something besides its rng)."""
+    params = _module("params.py")
+    for function in ("draw_" + name, name):
+        if not callable(params.get(function)):
+            raise NameError("params.py does not define " + function + "()")
+    work = params.get("work_" + name)
+    drawn = []
+    for seed in seeds:
+        twice = []
+        for _again in range(2):
+            inputs = _plain(params["draw_" + name](np.random.default_rng(seed)))
+            if not isinstance(inputs, dict):
+                raise TypeError("draw_" + name + "() must return a dict of the numbers shown")
+            answer = _plain(params[name](**inputs))
+            extras = _plain(work(**inputs)) if callable(work) else {}
+            twice.append([inputs, answer, extras])
+        drawn.append(twice[0] if repr(twice[0]) == repr(twice[1]) else None)
+    return drawn
+
+
+def _plain(value):
+    """graders.quiz.values.plain: NumPy scalars and arrays, tuples too, to Python numbers and lists."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _copy(value):

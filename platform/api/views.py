@@ -32,7 +32,7 @@ from catalog.models import Exercise
 from catalog.selectors import exercise_get_active
 from config import ratelimit
 from courses.selectors import course_gradebook, membership_for, memberships_of
-from quizzes.models import Quiz
+from quizzes.selectors import quiz_get_active, quizzes_visible
 from submissions.hooks import credit_policy
 from submissions.models import Submission
 from submissions.presenters import verdict_for
@@ -112,7 +112,8 @@ class QuizListView(generics.ListAPIView):
     serializer_class = api_serializers.QuizSerializer
 
     def get_queryset(self):
-        return Quiz.objects.filter(is_active=True).order_by("topic", "slug")
+        # The public quizzes and the caller's courses' own (quizzes/access.py).
+        return quizzes_visible(user=self.request.user).order_by("topic", "slug")
 
 
 @extend_schema(summary="One quiz", responses={200: api_serializers.QuizSerializer, **ERROR_RESPONSES})
@@ -120,7 +121,7 @@ class QuizDetailView(generics.RetrieveAPIView):
     serializer_class = api_serializers.QuizSerializer
 
     def get_object(self):
-        quiz = Quiz.objects.filter(is_active=True, slug=self.kwargs["slug"]).first()
+        quiz = quiz_get_active(slug=self.kwargs["slug"], user=self.request.user)
         if quiz is None:
             raise exceptions.NotFound("No such quiz.")
         return quiz

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid as uuid_module
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,7 +8,7 @@ from django.db import transaction
 from catalog.bundle_sync import bundle_row_upsert, bundle_rows_deactivate
 from catalog.models import Exercise
 from catalog.rendering import render_statement
-from graders.bundle import Bundle, BundleError, discover, load_bundle
+from graders.bundle import Bundle, BundleError, discover, load_bundle, namespaced_uuid
 from graders.content_check import check_exercise
 from graders.sandbox import Zygote
 
@@ -25,11 +24,6 @@ class SyncReport:
 
 def namespaced_slug(namespace: str, slug: str) -> str:
     return f"{namespace}--{slug}" if namespace else slug
-
-
-def namespaced_uuid(namespace: str, bundle_uuid: str) -> str:
-    """A bundle of another source gets its own row even if its authors copied a built-in bundle's uuid."""
-    return str(uuid_module.uuid5(uuid_module.UUID(bundle_uuid), namespace)) if namespace else bundle_uuid
 
 
 def _fields(bundle: Bundle, namespace: str, public: bool, case_count: int | None = None) -> dict:

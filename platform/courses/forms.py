@@ -11,7 +11,7 @@ from catalog.selectors import exercises_for_namespace
 from courses.assignments import ItemSpec
 from courses.content.selectors import course_namespace
 from courses.models import Assignment
-from quizzes.models import Quiz
+from quizzes.selectors import quizzes_for_namespace
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -94,8 +94,9 @@ class EnrolCsvForm(forms.Form):
     )
 
 
-def _quizzes():
-    return list(Quiz.objects.filter(is_active=True).order_by("topic", "slug"))
+def _quizzes(course):
+    # The public quizzes and the course's own (from its content repository).
+    return list(quizzes_for_namespace(namespace=course_namespace(course)).order_by("topic", "slug"))
 
 
 class AssignmentForm(forms.Form):
@@ -155,7 +156,7 @@ class AssignmentForm(forms.Form):
         self.exercises = list(
             exercises_for_namespace(namespace=course_namespace(course)).order_by("topic", "order", "slug")
         )
-        self.quizzes = _quizzes()
+        self.quizzes = _quizzes(course)
         self.item_rows = []
         for kind, target in [("exercise", e) for e in self.exercises] + [("quiz", q) for q in self.quizzes]:
             key = f"{kind}:{target.pk}"

@@ -33,17 +33,35 @@ class QuizAttemptCredit:
         credit.credit_judge_quiz_attempt(attempt=attempt)
 
 
+def _may_open_namespace(user, namespace: str) -> bool:
+    course_id = course_of_namespace(namespace)
+    if course_id is None or not user.is_authenticated:
+        return bool(getattr(user, "is_staff", False))
+    return user.is_staff or Membership.objects.filter(course_id=course_id, user=user).exists()
+
+
+def _namespaces_for(user) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    ids = Membership.objects.filter(user=user).values_list("course_id", flat=True)
+    return [course_namespace(course_id) for course_id in ids]
+
+
 class CourseContentAccess:
-    """A course's own exercises open to its members (and to site staff)."""
+    """A course's own exercises open to its members (students and staff alike) and to site staff."""
 
     def may_open(self, *, user, exercise) -> bool:
-        course_id = course_of_namespace(exercise.namespace)
-        if course_id is None or not user.is_authenticated:
-            return bool(getattr(user, "is_staff", False))
-        return user.is_staff or Membership.objects.filter(course_id=course_id, user=user).exists()
+        return _may_open_namespace(user, exercise.namespace)
 
     def namespaces_for(self, *, user) -> list[str]:
-        if not user.is_authenticated:
-            return []
-        ids = Membership.objects.filter(user=user).values_list("course_id", flat=True)
-        return [course_namespace(course_id) for course_id in ids]
+        return _namespaces_for(user)
+
+
+class CourseQuizAccess:
+    """A course's own quizzes, by the same rule as its exercises."""
+
+    def may_open(self, *, user, quiz) -> bool:
+        return _may_open_namespace(user, quiz.namespace)
+
+    def namespaces_for(self, *, user) -> list[str]:
+        return _namespaces_for(user)

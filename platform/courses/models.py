@@ -424,7 +424,8 @@ class VerdictHistory(models.Model):
 
 
 class ContentRepository(models.Model):
-    """A course's own exercises, in a git repository the instructors keep (exercises/<slug>/ bundles).
+    """A course's own exercises and quizzes, in a git repository the instructors keep (exercises/<slug>/ and
+    quizzes/<slug>/ bundles).
 
     Pulled on demand and on a schedule (courses.content_sync_repository); every new version of a
     bundle is checked by the catalog's quality gate and waits, previewed, for course staff to publish.
@@ -455,7 +456,13 @@ class ContentVersion(models.Model):
         PUBLISHED = "published", _("Published")
         SUPERSEDED = "superseded", _("Replaced by a later version")
 
+    class Kind(models.TextChoices):
+        EXERCISE = "exercise", _("Exercise")
+        QUIZ = "quiz", _("Quiz")
+
     repository = models.ForeignKey(ContentRepository, on_delete=models.CASCADE, related_name="versions")
+    # exercises/<slug>/ or quizzes/<slug>/ (db_default: the versions kept before quizzes were exercises).
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EXERCISE, db_default=Kind.EXERCISE)
     slug = models.SlugField(max_length=50)
     content_hash = models.CharField(max_length=64)
     path = models.CharField(max_length=500)  # the kept copy: the live exercise's bundle_path once published
@@ -466,6 +473,9 @@ class ContentVersion(models.Model):
     exercise = models.ForeignKey(
         "catalog.Exercise", null=True, blank=True, on_delete=models.SET_NULL, related_name="content_versions"
     )
+    quiz = models.ForeignKey(
+        "quizzes.Quiz", null=True, blank=True, on_delete=models.SET_NULL, related_name="content_versions"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
@@ -473,9 +483,9 @@ class ContentVersion(models.Model):
     )
 
     class Meta:
-        ordering = ["slug", "-created_at", "-id"]
+        ordering = ["kind", "slug", "-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["repository", "slug", "content_hash"], name="content_version_once")
+            models.UniqueConstraint(fields=["repository", "kind", "slug", "content_hash"], name="content_version_once")
         ]
 
     def __str__(self) -> str:

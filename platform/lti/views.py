@@ -34,7 +34,7 @@ from courses.models import Membership
 from lti import claims, keys, selectors, services
 from lti.middleware import FRAME_SESSION_KEY, allow_framing
 from lti.tool import MessageLaunch, OidcLogin
-from quizzes.models import Quiz
+from quizzes.selectors import quizzes_for_namespace
 
 log = logging.getLogger(__name__)
 RESUME_TTL_S = 300
@@ -304,7 +304,7 @@ def _parse_due(value: str) -> datetime | None:
 def _deep_link_choices(course, language: str) -> list[tuple[str, list[tuple[str, str, float]]]]:
     assignments = course.assignments.prefetch_related("items").order_by("due_at", "pk")
     exercises = exercises_for_namespace(namespace=course_namespace(course)).order_by("topic", "order", "slug")
-    quizzes = Quiz.objects.filter(is_active=True).order_by("topic", "slug")
+    quizzes = quizzes_for_namespace(namespace=course_namespace(course)).order_by("topic", "slug")
     return [
         (_("Assignments of this course"), [(f"assignment:{a.pk}", a.title, a.max_points) for a in assignments]),
         (_("Exercises"), [(f"exercise:{e.pk}", e.title(language), e.points) for e in exercises]),

@@ -6,10 +6,18 @@ from graders.quiz.language import in_language, topic_name
 
 
 class Quiz(models.Model):
-    """A quiz of one seed topic, synced from its bundle on disk (quizzes/<slug>/)."""
+    """A quiz of one seed topic, synced from its bundle on disk (quizzes/<slug>/) or published from a course repository."""
 
     uuid = models.UUIDField(unique=True)
-    slug = models.SlugField(unique=True)
+    # Built-in quizzes keep their own slug; a course repository's quiz is "<namespace>--<slug>" (a bundle's
+    # slug never holds "--", so the two can never clash), as catalog.Exercise.
+    slug = models.SlugField(max_length=120, unique=True)
+    # "" for the built-in quizzes, "c<course id>" for a course's own (its params.py is never imported:
+    # its variants were drawn in the sandbox and kept beside the bundle, graders/quiz/precomputed.py).
+    # db_default: rows written by code that predates these fields are built-in.
+    namespace = models.CharField(max_length=60, blank=True, default="", db_default="", db_index=True)
+    # Public: listed for everyone. A course's own quiz opens only to that course (quizzes/access.py).
+    is_public = models.BooleanField(default=True, db_default=True)
     topic = models.CharField(max_length=40)
     title_en = models.CharField(max_length=200)
     title_zh = models.CharField(max_length=200)
@@ -26,6 +34,16 @@ class Quiz(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+    @property
+    def bundle_slug(self) -> str:
+        """The slug its authors gave it, without the namespace."""
+        return self.slug.split("--", 1)[1] if self.namespace else self.slug
+
+    @property
+    def variants_precomputed(self) -> bool:
+        """Whether its parameterized questions are drawn from kept variants (any quiz that is not built-in)."""
+        return bool(self.namespace)
 
     def title(self, language: str) -> str:
         return in_language({"en": self.title_en, "zh": self.title_zh}, language)

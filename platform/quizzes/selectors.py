@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from catalog.models import Exercise
 from catalog.selectors import exercises_public
 from graders.bundle import TOPICS, BundleError
 from graders.quiz import QuizBundle, load_quiz_cached
 from graders.quiz.language import topic_name
+from graders.quiz.precomputed import load_precomputed_cached
+from quizzes.access import quiz_open_to, visible_to
 from quizzes.models import QuestionAnswer, Quiz, QuizAttempt
 
 
@@ -24,10 +26,20 @@ class TopicQuizzes:
     exercises: list[Exercise] = field(default_factory=list)
 
 
-def quiz_groups(*, language: str) -> list[TopicQuizzes]:
-    """Active quizzes grouped by seed topic, in course order, with the topic's coding exercises."""
+def quizzes_visible(*, user) -> QuerySet[Quiz]:
+    """The active quizzes ``user`` may see listed: the public ones and their courses' own (quizzes/access.py)."""
+    return Quiz.objects.filter(visible_to(user), is_active=True)
+
+
+def quizzes_for_namespace(*, namespace: str) -> QuerySet[Quiz]:
+    """The public quizzes plus the active quizzes of one content source (a course's own)."""
+    return Quiz.objects.filter(Q(is_public=True) | Q(namespace=namespace), is_active=True)
+
+
+def quiz_groups(*, language: str, user) -> list[TopicQuizzes]:
+    """Active quizzes ``user`` may see, grouped by seed topic, in course order, with the topic's coding exercises."""
     by_topic: dict[str, list[Quiz]] = {key: [] for key in TOPICS}
-    for quiz in Quiz.objects.filter(is_active=True).order_by("order", "slug"):
+    for quiz in quizzes_visible(user=user).order_by("order", "slug"):
         by_topic.setdefault(quiz.topic, []).append(quiz)
     counts = dict(exercises_public().values("topic").annotate(n=Count("id")).values_list("topic", "n"))
     return [
@@ -37,12 +49,18 @@ def quiz_groups(*, language: str) -> list[TopicQuizzes]:
     ]
 
 
-def quiz_get_active(*, slug: str) -> Quiz | None:
-    return Quiz.objects.filter(slug=slug, is_active=True).first()
+def quiz_get_active(*, slug: str, user) -> Quiz | None:
+    """The active quiz ``slug``; one that is not public only for a ``user`` who may open it."""
+    quiz = Quiz.objects.filter(slug=slug, is_active=True).first()
+    if quiz is not None and not quiz_open_to(user=user, quiz=quiz):
+        return None
+    return quiz
 
 
-def quizzes_of_topic(*, topic: str) -> list[Quiz]:
-    return list(Quiz.objects.filter(topic=topic, is_active=True).order_by("order", "slug"))
+def quizzes_of_topic(*, topic: str, user=None) -> list[Quiz]:
+    """The topic's active quizzes: the public ones, and those ``user`` may open when given."""
+    rows = quizzes_visible(user=user) if user is not None else Quiz.objects.filter(is_public=True, is_active=True)
+    return list(rows.filter(topic=topic).order_by("order", "slug"))
 
 
 def exercises_of_topic(*, topic: str) -> list[Exercise]:
@@ -51,10 +69,16 @@ def exercises_of_topic(*, topic: str) -> list[Exercise]:
 
 
 def quiz_bundle(*, quiz: Quiz) -> QuizBundle | None:
-    """The quiz's bundle from disk, loaded once per content; None when it is missing or broken."""
+    """The quiz's bundle from disk, loaded once per content; None when it is missing or broken.
+
+    A quiz that is not built-in (a course repository's) comes with its kept variants, its uuids
+    namespaced as its rows are: its params.py is never imported here.
+    """
     if not quiz.bundle_path or not Path(quiz.bundle_path).is_dir():
         return None
     try:
+        if quiz.variants_precomputed:
+            return load_precomputed_cached(quiz.bundle_path, quiz.namespace)
         return load_quiz_cached(quiz.bundle_path)
     except BundleError:
         return None

@@ -14,6 +14,7 @@ from django.utils import timezone
 from catalog.bundle_sync import bundle_row_upsert, bundle_rows_deactivate
 from graders.bundle import BundleError
 from graders.quiz import AnswerError, QuizBundle, Result, Variant, discover_quizzes, grade, parse_response, say
+from graders.quiz.precomputed import load_precomputed
 from quizzes.hooks import quiz_credit_policy
 from quizzes.models import Question, QuestionAnswer, Quiz, QuizAttempt
 from quizzes.variants import token_matches, variant_seed, variant_token
@@ -82,8 +83,38 @@ def quiz_sync(*, root: Path) -> SyncReport:
             continue
         _sync_questions(quiz, bundle)
     broken_paths = {Path(error.path).resolve() for error in report.errors}
-    report.deactivated = bundle_rows_deactivate(Quiz, seen=seen, broken_paths=broken_paths)
+    report.deactivated = bundle_rows_deactivate(
+        Quiz, seen=seen, broken_paths=broken_paths, rows=Quiz.objects.filter(namespace="")
+    )
     return report
+
+
+def quiz_publish(*, path: Path, namespace: str, public: bool) -> tuple[Quiz, str]:
+    """Make the kept quiz at ``path`` the live version of its quiz in ``namespace`` ("<namespace>--<slug>").
+
+    The quiz passed the quality gate already, its variants drawn in the sandbox and kept beside it
+    (graders/quiz/precomputed.py): only its quiz.toml and those variants are read here, params.py
+    never runs. Returns the row and "created", "updated" or "unchanged"; raises BundleError if the
+    quiz or its variants do not load.
+    """
+    bundle = load_precomputed(path, namespace)  # uuids namespaced: two courses may copy one quiz
+    fields = {
+        **_quiz_fields(bundle),
+        "slug": f"{namespace}--{bundle.slug}",
+        "namespace": namespace,
+        "is_public": public,
+    }
+    with transaction.atomic():
+        quiz, outcome = bundle_row_upsert(Quiz, uuid=bundle.uuid, slug=fields["slug"], fields=fields)
+        if outcome != "unchanged":
+            _sync_questions(quiz, bundle)
+    return quiz, outcome
+
+
+def quiz_retire(*, quiz: Quiz) -> None:
+    """Take a quiz off its course (its bundle left the repository); tries and answers keep it."""
+    quiz.is_active = False
+    quiz.save(update_fields=["is_active", "synced_at"])
 
 
 # --- answering ------------------------------------------------------------------------------------

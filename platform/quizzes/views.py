@@ -135,7 +135,11 @@ def _page_context(
         "general_error": general_error,
         "history": list(attempts_for(user=request.user, quiz=quiz)[:20]),
         "exercises": [(e.slug, e.title(language)) for e in exercises_of_topic(topic=quiz.topic)],
-        "sibling_quizzes": [(q.slug, q.title(language)) for q in quizzes_of_topic(topic=quiz.topic) if q.pk != quiz.pk],
+        "sibling_quizzes": [
+            (q.slug, q.title(language))
+            for q in quizzes_of_topic(topic=quiz.topic, user=request.user)
+            if q.pk != quiz.pk
+        ],
         "language": language,
     }
 
@@ -144,7 +148,7 @@ def _page_context(
 @require_GET
 def quiz_list(request):
     language = request.LANGUAGE_CODE
-    groups = quiz_groups(language=language)
+    groups = quiz_groups(language=language, user=request.user)
     progress = progress_by_quiz(user=request.user)
     for group in groups:
         for quiz in group.quizzes:
@@ -156,7 +160,7 @@ def quiz_list(request):
 @login_required
 @require_GET
 def quiz_detail(request, slug: str):
-    quiz = quiz_get_active(slug=slug)
+    quiz = quiz_get_active(slug=slug, user=request.user)
     if quiz is None:
         raise Http404("No such quiz")
     bundle = _bundle_or_404(quiz)
@@ -179,7 +183,7 @@ def _posted_answers(request, questions: list[BundleQuestion], only: str) -> dict
 @login_required
 @require_POST
 def quiz_answer_view(request, slug: str):
-    quiz = quiz_get_active(slug=slug)
+    quiz = quiz_get_active(slug=slug, user=request.user)
     if quiz is None:
         raise Http404("No such quiz")
     bundle = _bundle_or_404(quiz)
@@ -260,7 +264,7 @@ def _fragment(request, context: dict, *, only: str):
 @login_required
 @require_POST
 def quiz_finish_view(request, slug: str):
-    quiz = quiz_get_active(slug=slug)
+    quiz = quiz_get_active(slug=slug, user=request.user)
     if quiz is None:
         raise Http404("No such quiz")
     bundle = _bundle_or_404(quiz)

@@ -1,8 +1,10 @@
 """Writes for course content: pull the repository, check and keep each new version, publish one.
 
 A sync never changes what students see: it keeps a copy of every new version of every bundle
-(var/content/c<id>/versions/<slug>/<hash>/<slug>), runs the catalog's quality gate on it and
-stores the verdicts the preview page shows. Course staff then publish a version that passed:
+(var/content/c<id>/versions/<slug>/<hash>/<slug>, quizzes under quiz-versions/), runs the catalog's
+quality gate on it and stores the verdicts the preview page shows. A quiz's parameterized questions
+are drawn in the sandbox then; the variants are checked here and kept beside the copy
+(<hash>/variants.json), and the published quiz draws from them: its params.py never runs here. Course staff then publish a version that passed:
 the course's exercise then points at that kept copy, so a later broken push, or a bundle removed
 and re-added, never touches the version students are graded against. Submissions keep the
 content hash they were graded with; a regrade (courses/regrades) grades them against the
@@ -36,9 +38,13 @@ from courses.content.git import RepositoryUnavailable, fetch_branch
 from courses.content.selectors import course_namespace
 from courses.models import ContentRepository, ContentVersion, Course
 from graders.bundle import _hash_folder, load_bundle
-from graders.content_check import Problem, bundle_folders, bundle_kind
+from graders.content_check import QUIZ_FILES, Problem, bundle_folders, bundle_kind, file_named_in
 from graders.errors import BundleError
+from graders.quiz import load_quiz
+from graders.quiz.precomputed import VariantTableError, precompute, write_variants
 from graders.sandbox.launch import PASSED_THROUGH
+from quizzes.models import Quiz
+from quizzes.services import quiz_publish, quiz_retire
 
 log = logging.getLogger(__name__)
 # Sent by name: courses.tasks defines it and calls these services, so they never import it.
@@ -98,7 +104,8 @@ def repository_sync(*, repository_id: int) -> ContentRepository:
             repository.refresh_from_db()
             return repository
         problems, slugs = _sync_bundles(repository, Path(checkout) / "repo", home)
-    _retire_removed(repository, slugs)
+    _retire_removed(repository, slugs[ContentVersion.Kind.EXERCISE])
+    _retire_removed_quizzes(repository, slugs[ContentVersion.Kind.QUIZ])
     ContentRepository.objects.filter(pk=repository.pk).update(
         syncing=False, synced_at=timezone.now(), sync_error="", sync_problems=problems
     )
@@ -106,58 +113,79 @@ def repository_sync(*, repository_id: int) -> ContentRepository:
     return repository
 
 
-def _sync_bundles(repository: ContentRepository, checkout: Path, home: Path) -> tuple[list[dict], set[str]]:
+# The folder of each kind of bundle in a course repository, and the file that makes a folder one.
+FOLDERS = {ContentVersion.Kind.EXERCISE: "exercises", ContentVersion.Kind.QUIZ: "quizzes"}
+
+
+def _sync_bundles(repository: ContentRepository, checkout: Path, home: Path) -> tuple[list[dict], dict[str, set[str]]]:
     problems: list[dict] = []
-    root = checkout / "exercises"
-    if not root.is_dir():
-        return [asdict(Problem("(repository)", "exercises/", _("no exercises/ folder on this branch")))], set()
-    folders = bundle_folders(root)
+    slugs: dict[str, set[str]] = {kind: set() for kind in FOLDERS}
+    if not any((checkout / folder).is_dir() for folder in FOLDERS.values()):
+        return [
+            asdict(Problem("(repository)", "exercises/", _("no exercises/ or quizzes/ folder on this branch")))
+        ], slugs
+    for kind, folder_name in FOLDERS.items():
+        root = checkout / folder_name
+        if root.is_dir():
+            problems += _sync_kind(repository, kind, root, home, slugs[kind])
+    return problems, slugs
+
+
+def _sync_kind(repository: ContentRepository, kind: str, root: Path, home: Path, slugs: set[str]) -> list[dict]:
+    problems: list[dict] = []
+    folders = [folder for folder in bundle_folders(root) if bundle_kind(folder) == kind]
     for other in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        if other not in folders or bundle_kind(other) != "exercise":
-            problems.append(
-                asdict(Problem(other.name, "exercise.toml", _("not an exercise bundle (no exercise.toml)")))
+        if other not in folders:
+            reason = (
+                _("not an exercise bundle (no exercise.toml)")
+                if kind == ContentVersion.Kind.EXERCISE
+                else _("not a quiz bundle (no quiz.toml)")
             )
+            problems.append(asdict(Problem(other.name, f"{kind}.toml", reason)))
     uuids: dict[str, str] = {}
-    slugs = set()
     for folder in folders:
-        if bundle_kind(folder) != "exercise":
-            continue
         slugs.add(folder.name)
-        version = _version_of(repository, folder, home)
-        uuid = _uuid(Path(version.path))
+        version = _version_of(repository, folder, home, kind)
+        uuid = _uuid(Path(version.path), kind)
         if uuid and uuid in uuids and version.status == ContentVersion.Status.READY:
             clash = Problem(
                 folder.name,
-                "exercise.toml",
+                f"{kind}.toml",
                 _("uuid %(u)s is also used by %(other)s") % {"u": uuid, "other": uuids[uuid]},
             )
             version.status, version.problems = ContentVersion.Status.FAILED, [asdict(clash)]
             version.save(update_fields=["status", "problems"])
         uuids.setdefault(uuid, folder.name)
         problems += version.problems
-    return problems, slugs
+    return problems
 
 
-def _uuid(path: Path) -> str:
+def _uuid(path: Path, kind: str) -> str:
     try:
-        return load_bundle(path).uuid
+        return load_bundle(path).uuid if kind == ContentVersion.Kind.EXERCISE else load_quiz(path).uuid
     except (BundleError, OSError):
         return ""
 
 
-def _version_of(repository: ContentRepository, folder: Path, home: Path) -> ContentVersion:
+def _version_of(repository: ContentRepository, folder: Path, home: Path, kind: str) -> ContentVersion:
     """The version of this folder: found by content hash, or kept, checked and previewed now."""
     content_hash = _hash_folder(folder)
-    version = ContentVersion.objects.filter(repository=repository, slug=folder.name, content_hash=content_hash).first()
+    version = ContentVersion.objects.filter(
+        repository=repository, kind=kind, slug=folder.name, content_hash=content_hash
+    ).first()
     if version is not None:
         return version
-    kept = home / "versions" / folder.name / content_hash[:16] / folder.name
+    versions = home / ("versions" if kind == ContentVersion.Kind.EXERCISE else "quiz-versions")
+    kept = versions / folder.name / content_hash[:16] / folder.name
     if not kept.exists():
         shutil.copytree(folder, kept, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    problems, preview = check_isolated(kept)
+    problems, preview, variants = check_isolated(kept)
+    if kind == ContentVersion.Kind.QUIZ and not problems:
+        problems, preview = quiz_version_keep(kept, variants)
     # get_or_create: a pull that ran at the same time (the button and the schedule) may have kept it first.
     version, _created = ContentVersion.objects.get_or_create(
         repository=repository,
+        kind=kind,
         slug=folder.name,
         content_hash=content_hash,
         defaults={
@@ -168,6 +196,31 @@ def _version_of(repository: ContentRepository, folder: Path, home: Path) -> Cont
         },
     )
     return version
+
+
+def quiz_version_keep(kept: Path, variants) -> tuple[list[dict], dict]:
+    """Check the variants the child drew for a kept quiz as hostile input, and keep them beside it.
+
+    The child ran the course's params.py only in the sandbox, but whatever it printed is read here as
+    if it had been written by the course: the same reader and checks (graders/quiz/precomputed.py).
+    Returns (problems, preview).
+    """
+    try:
+        bundle = precompute(load_quiz(kept), variants)
+    except VariantTableError as exc:
+        reason = _("the variants drawn for this quiz are refused: %(reason)s") % {"reason": exc}
+        return [asdict(Problem(kept.name, "params.py", reason))], {}
+    except BundleError as exc:
+        return [asdict(Problem(kept.name, file_named_in(exc.reason, QUIZ_FILES, "quiz.toml"), exc.reason))], {}
+    write_variants(bundle)
+    parameterized = [question.key for question in bundle.questions if question.parameterized]
+    return [], {
+        "kind": "quiz",
+        "title": dict(bundle.title),
+        "questions": len(bundle.questions),
+        "parameterized": parameterized,
+        "variants": {key: len(bundle.precomputed[key]) for key in parameterized},
+    }
 
 
 # What the child running a course's code may use: enough for NumPy and the sandbox, no credentials.
@@ -181,10 +234,10 @@ def _limit_child() -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (CHECK_MEMORY_BYTES, CHECK_MEMORY_BYTES))
 
 
-def check_isolated(path: Path) -> tuple[list[dict], dict]:
+def check_isolated(path: Path) -> tuple[list[dict], dict, object]:
     """Run graders.content_check_cli on ``path`` in a child process: cleared environment (no database
     address, no secret key), its own empty home, the kept version as its folder, CPU and memory limits.
-    Returns (problems, preview)."""
+    Returns (problems, preview, variants): a quiz's drawn variants, unchecked (quiz_version_keep reads them)."""
     root = Path(settings.ROOT)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -206,10 +259,10 @@ def check_isolated(path: Path) -> tuple[list[dict], dict]:
         result = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
     except (subprocess.TimeoutExpired, ValueError, IndexError):
         result, done = None, None
-    if result is None:
+    if not isinstance(result, dict) or not isinstance(result.get("problems"), list):
         why = (done.stderr.strip().splitlines() or ["no output"])[-1][:300] if done is not None else "timed out"
-        return [asdict(Problem(path.name, "(bundle)", _("the check did not finish: %(why)s") % {"why": why}))], {}
-    return result["problems"], result["preview"]
+        return [asdict(Problem(path.name, "(bundle)", _("the check did not finish: %(why)s") % {"why": why}))], {}, None
+    return result["problems"], result.get("preview") or {}, result.get("variants")
 
 
 def _retire_removed(repository: ContentRepository, slugs: set[str]) -> None:
@@ -220,11 +273,21 @@ def _retire_removed(repository: ContentRepository, slugs: set[str]) -> None:
             exercise_retire(exercise=exercise)
 
 
-def version_publish(*, version: ContentVersion, user) -> Exercise:
-    """Make ``version`` the one students of the course see and are graded against."""
+def _retire_removed_quizzes(repository: ContentRepository, slugs: set[str]) -> None:
+    """A quiz no longer on the branch leaves the course (its tries stay)."""
+    namespace = course_namespace(repository.course)
+    for quiz in Quiz.objects.filter(namespace=namespace, is_active=True):
+        if quiz.bundle_slug not in slugs:
+            quiz_retire(quiz=quiz)
+
+
+def version_publish(*, version: ContentVersion, user) -> Exercise | Quiz:
+    """Make ``version`` the one students of the course see and are graded against (an exercise or a quiz)."""
     if version.status not in (ContentVersion.Status.READY, ContentVersion.Status.SUPERSEDED):
         raise ValidationError(_("Only a version that passed the quality gate can be published."))
     namespace = course_namespace(version.repository.course_id)
+    if version.kind == ContentVersion.Kind.QUIZ:
+        return _quiz_version_publish(version=version, user=user, namespace=namespace)
     try:
         case_count = len(version.preview.get("visible_cases", [])) + version.preview.get("hidden_cases", 0)
         exercise, _outcome = exercise_publish(
@@ -235,12 +298,34 @@ def version_publish(*, version: ContentVersion, user) -> Exercise:
             _("This version cannot be loaded any more: %(reason)s") % {"reason": exc.reason}
         ) from None
     with transaction.atomic():
-        ContentVersion.objects.filter(
-            repository=version.repository, slug=version.slug, status=ContentVersion.Status.PUBLISHED
-        ).exclude(pk=version.pk).update(status=ContentVersion.Status.SUPERSEDED)
+        _supersede_others(version)
         version.status = ContentVersion.Status.PUBLISHED
         version.exercise = exercise
         version.published_at = timezone.now()
         version.published_by = user
         version.save(update_fields=["status", "exercise", "published_at", "published_by"])
     return exercise
+
+
+def _supersede_others(version: ContentVersion) -> None:
+    ContentVersion.objects.filter(
+        repository=version.repository, kind=version.kind, slug=version.slug, status=ContentVersion.Status.PUBLISHED
+    ).exclude(pk=version.pk).update(status=ContentVersion.Status.SUPERSEDED)
+
+
+def _quiz_version_publish(*, version: ContentVersion, user, namespace: str) -> Quiz:
+    """The quiz row points at the kept copy and its kept variants: its params.py is not imported here."""
+    try:
+        quiz, _outcome = quiz_publish(path=Path(version.path), namespace=namespace, public=False)
+    except BundleError as exc:
+        raise ValidationError(
+            _("This version cannot be loaded any more: %(reason)s") % {"reason": exc.reason}
+        ) from None
+    with transaction.atomic():
+        _supersede_others(version)
+        version.status = ContentVersion.Status.PUBLISHED
+        version.quiz = quiz
+        version.published_at = timezone.now()
+        version.published_by = user
+        version.save(update_fields=["status", "quiz", "published_at", "published_by"])
+    return quiz

@@ -1,4 +1,5 @@
-"""The course content pages: the repository and its pull, each bundle's versions, a version's preview and publishing."""
+"""The course content pages: the repository and its pull, each bundle's versions (exercises and quizzes), a
+version's preview and publishing."""
 
 from __future__ import annotations
 
@@ -29,13 +30,13 @@ def content_view(request, course):
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, _("Repository saved: pull it to check its exercises."))
+            messages.success(request, _("Repository saved: pull it to check its exercises and quizzes."))
         return redirect("courses:content", course_id=course.pk)
     context = course_context(
         request,
         course,
         repository=repository,
-        bundles=sorted(selectors.versions_by_bundle(repository).items()) if repository else [],
+        bundles=selectors.versions_by_bundle(repository) if repository else [],
         webhook_url=(
             request.build_absolute_uri(reverse("courses:content-webhook") + f"?token={repository.webhook_token}")
             if repository
@@ -52,7 +53,9 @@ def content_sync_view(request, course):
     if repository is None:
         raise Http404("No content repository")
     services.repository_enqueue(repository=repository)
-    messages.success(request, _("Pulling the repository: its exercises are being checked. Reload to see the result."))
+    messages.success(
+        request, _("Pulling the repository: its exercises and quizzes are being checked. Reload to see the result.")
+    )
     return redirect("courses:content", course_id=course.pk)
 
 
@@ -69,10 +72,17 @@ def content_version_view(request, course, version_id: int):
     version = _version_or_404(course, version_id)
     preview = version.preview or {}
     statements = {lang: render_statement(text) for lang, text in preview.get("statement", {}).items()}
+    quiz_previews = (
+        selectors.quiz_version_preview(version)
+        if version.kind == ContentVersion.Kind.QUIZ and version.status != ContentVersion.Status.FAILED
+        else None
+    )
     return render(
         request,
         "courses/content_version.html",
-        course_context(request, course, version=version, preview=preview, statements=statements),
+        course_context(
+            request, course, version=version, preview=preview, statements=statements, quiz_previews=quiz_previews
+        ),
     )
 
 
@@ -81,12 +91,12 @@ def content_version_view(request, course, version_id: int):
 def content_publish_view(request, course, version_id: int):
     version = _version_or_404(course, version_id)
     try:
-        exercise = services.version_publish(version=version, user=request.user)
+        published = services.version_publish(version=version, user=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("courses:content-version", course_id=course.pk, version_id=version.pk)
     messages.success(
-        request, _("Published: students of this course now see %(slug)s in its assignments.") % {"slug": exercise.slug}
+        request, _("Published: students of this course now see %(slug)s in its assignments.") % {"slug": published.slug}
     )
     return redirect("courses:content", course_id=course.pk)
 

@@ -42,6 +42,11 @@ class CourseRepository:
     def exercise(self, slug: str) -> Path:
         return scaffold("exercise", slug, self.work / "exercises")
 
+    def quiz(self, slug: str) -> Path:
+        """The scaffold's quiz: a single-choice question and a parameterized numeric one (params.py)."""
+        (self.work / "quizzes").mkdir(exist_ok=True)
+        return scaffold("quiz", slug, self.work / "quizzes")
+
     def edit(self, path: str, old: str, new: str) -> None:
         file = self.work / path
         text = file.read_text()
@@ -61,4 +66,16 @@ def good_and_broken(root: Path) -> CourseRepository:
     repository.exercise("broken")
     repository.edit("exercises/broken/reference.py", "def broken(x, alpha=0.1):", "def broken(x, alpha=0.1)")
     repository.push("a good and a broken exercise")
+    return repository
+
+
+def good_and_broken_quizzes(root: Path) -> CourseRepository:
+    """activations-quiz passes; broken-params has a syntax error in params.py; no-such-option's answer is no option."""
+    repository = CourseRepository(root)
+    repository.quiz("activations-quiz")
+    repository.quiz("broken-params")
+    repository.edit("quizzes/broken-params/params.py", "def leaky(alpha, x):", "def leaky(alpha, x)")
+    repository.quiz("no-such-option")
+    repository.edit("quizzes/no-such-option/quiz.toml", 'answer = "a"', 'answer = "z"')
+    repository.push("a good quiz and two broken ones")
     return repository
