@@ -12,6 +12,9 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKER_CONCURRENCY ?= 2
+# pytest-xdist processes for `make test`: one per core, at most 4 (each has its own test database and
+# sandbox zygote): much of the suite waits on subprocesses, browsers and brokers, so even 2 cores overlap well.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; [ $$n -lt 2 ] && n=0; echo $$n)
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 export DJANGO_SETTINGS_MODULE := config.settings
 # Links in mails the workers send (invitations) point at the server `make run` starts.
@@ -63,7 +66,7 @@ run: setup
 
 test: $(VENV)/.installed node_modules/.installed
 	@mkdir -p var
-	$(BIN)/pytest --durations=30 $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=30 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
