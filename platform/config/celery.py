@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from config import broker  # noqa: F401 - registers the embedded broker's transport alias
-from config.serve import die_with_parent
+from config.parent_death import die_with_parent
 from graders.sandbox import Zygote, confinement_selftest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -20,6 +20,21 @@ app = Celery("dlgrade")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 log = logging.getLogger("dlgrade.worker")
+
+
+class RoutineTaskLines(logging.Filter):
+    """Drop the INFO lines of the beat's routine sweeps (sent, received, succeeded): three of them every
+    10 s buried the gradings in `make run`'s console. Their warnings and errors still show."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        message = record.getMessage()
+        return not any(entry["task"] in message for entry in settings.CELERY_BEAT_SCHEDULE.values())
+
+
+for _name in ("celery.beat", "celery.worker.strategy", "celery.app.trace"):
+    logging.getLogger(_name).addFilter(RoutineTaskLines())
 
 
 # This worker's sandbox as its latest self-test found it; operations/worker.py reports it with the heartbeat.

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import os
 import signal
 import subprocess
@@ -25,15 +24,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from config.parent_death import die_with_parent
+
 STOP_GRACE_S = 3.0  # then SIGKILL: everything is gone well within 5 s of Ctrl-C
-PR_SET_PDEATHSIG = 1
 _stop_requested: list[int] = []
-
-
-def die_with_parent(sig: int = signal.SIGTERM) -> None:
-    """Ask Linux to send ``sig`` to this process when the thread that forked it exits."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
 
 
 def _child_setup(sig: int) -> Callable[[], None]:

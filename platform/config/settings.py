@@ -383,7 +383,7 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300}
 else:
     # Embedded broker: messages are files under var/broker, shared by web and worker processes.
-    CELERY_BROKER_URL = "dlgrade-fs://"  # kombu's file-system transport, made atomic (config/broker.py)
+    CELERY_BROKER_URL = "dlgrade-fs://localhost//"  # (a host, or kombu warns it has none) kombu's file-system transport, made atomic (config/broker.py)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
