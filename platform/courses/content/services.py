@@ -294,23 +294,27 @@ def version_publish(*, version: ContentVersion, user) -> Exercise | Quiz:
             path=Path(version.path), namespace=namespace, public=False, case_count=case_count
         )
     except BundleError as exc:
-        raise ValidationError(
-            _("This version cannot be loaded any more: %(reason)s") % {"reason": exc.reason}
-        ) from None
-    with transaction.atomic():
-        _supersede_others(version)
-        version.status = ContentVersion.Status.PUBLISHED
-        version.exercise = exercise
-        version.published_at = timezone.now()
-        version.published_by = user
-        version.save(update_fields=["status", "exercise", "published_at", "published_by"])
+        raise _no_longer_loads(exc) from None
+    _mark_published(version, user, exercise=exercise)
     return exercise
 
 
-def _supersede_others(version: ContentVersion) -> None:
+def _no_longer_loads(exc: BundleError) -> ValidationError:
+    return ValidationError(_("This version cannot be loaded any more: %(reason)s") % {"reason": exc.reason})
+
+
+@transaction.atomic
+def _mark_published(version: ContentVersion, user, **published_row) -> None:
+    """``version`` is now the live one of its bundle (``exercise=`` or ``quiz=``: the row it published)."""
     ContentVersion.objects.filter(
         repository=version.repository, kind=version.kind, slug=version.slug, status=ContentVersion.Status.PUBLISHED
     ).exclude(pk=version.pk).update(status=ContentVersion.Status.SUPERSEDED)
+    for name, row in published_row.items():
+        setattr(version, name, row)
+    version.status = ContentVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = user
+    version.save(update_fields=["status", *published_row, "published_at", "published_by"])
 
 
 def _quiz_version_publish(*, version: ContentVersion, user, namespace: str) -> Quiz:
@@ -318,14 +322,6 @@ def _quiz_version_publish(*, version: ContentVersion, user, namespace: str) -> Q
     try:
         quiz, _outcome = quiz_publish(path=Path(version.path), namespace=namespace, public=False)
     except BundleError as exc:
-        raise ValidationError(
-            _("This version cannot be loaded any more: %(reason)s") % {"reason": exc.reason}
-        ) from None
-    with transaction.atomic():
-        _supersede_others(version)
-        version.status = ContentVersion.Status.PUBLISHED
-        version.quiz = quiz
-        version.published_at = timezone.now()
-        version.published_by = user
-        version.save(update_fields=["status", "quiz", "published_at", "published_by"])
+        raise _no_longer_loads(exc) from None
+    _mark_published(version, user, quiz=quiz)
     return quiz
