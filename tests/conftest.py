@@ -40,6 +40,14 @@ def _language_put_back():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """The site's hasher takes ~0.5 s a password by design; every persona and sign-in paid it (minutes of
+    CI). A test about how passwords are stored asks for the real one with @pytest.mark.real_password_hashing."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _purge_session_queue():
     yield

@@ -331,8 +331,7 @@ def discover_quizzes(root: Path | str) -> tuple[list[QuizBundle], list[BundleErr
         if not folder.is_dir() or folder.name.startswith((".", "_")):
             continue
         try:
-            bundle = load_quiz(folder)
-            validate_quiz(bundle)
+            bundle = load_quiz_cached(folder)  # validating draws every question 64 times: once per content
         except BundleError as exc:
             errors.append(exc)
             continue

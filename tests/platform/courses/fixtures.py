@@ -168,9 +168,3 @@ def set_tolerance(bundle_dir, *, rtol: float, atol: float) -> None:
     (bundle_dir / "exercise.toml").write_text(toml)
     report = exercise_sync(root=bundle_dir.parent)
     assert report.updated == ["relu"], report
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """These tests make many accounts; the production hasher is slow by design."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
