@@ -119,6 +119,7 @@ class Trial(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     result = models.JSONField(null=True, blank=True)  # a Verdict.to_dict() of graders/trial.py
     platform_attempts = models.IntegerField(default=0)
+    platform_message = models.TextField(blank=True, default="")  # why we could not run it, for staff
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -131,3 +132,8 @@ class Trial(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATUSES
+
+    @property
+    def is_course_fault(self) -> bool:
+        """As Submission.is_course_fault: the course's own exercise code failed, not ours nor the student's."""
+        return self.status == self.Status.PLATFORM_ERROR and COURSE_FAULT in self.platform_message

@@ -312,6 +312,7 @@ def trial_record_platform_failure(*, trial_id: int, message: str, final: bool) -
         trial.platform_attempts += 1
         trial.status = Trial.Status.PLATFORM_ERROR if final else Trial.Status.QUEUED
         trial.finished_at = timezone.now() if final else None
-        trial.save(update_fields=["platform_attempts", "status", "finished_at"])
+        trial.platform_message = message[:2000]
+        trial.save(update_fields=["platform_attempts", "status", "finished_at", "platform_message"])
     if final:
         log.error("trial %s: platform error: %s", trial_id, message)

@@ -23,7 +23,7 @@ from courses.regrades.selectors import regrade_preview_of
 from courses.tasks import regrade_submissions
 from quizzes.selectors import exercises_of_topic
 from submissions import services as submission_services
-from submissions.tasks import grade_submission
+from submissions.tasks import grade_submission, run_trial
 from tests.platform.courses.content_repo import CORRECT, OFF_BY_A_LITTLE, CourseRepository, good_and_broken
 from tests.platform.courses.fixtures import make_assignment, submit
 
@@ -232,3 +232,25 @@ def test_a_course_reference_that_fails_in_grading_is_the_course_s_fault_never_th
     with translation.override("en"):  # the page switches this thread's language: put it back after
         chinese = client.get(panel, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "本课程提供的练习无法运行" in chinese
+
+
+def test_a_run_that_meets_a_broken_course_reference_says_whose_fault_it_is(world, tmp_path, settings, client):
+    """Run (the visible cases and the student's own) on the same broken course: not "our side", the course's."""
+    row = sync(world.course, good_and_broken(tmp_path / "git"))
+    exercise = content.version_publish(version=row.versions.get(slug="leaky-relu"), user=world.teacher)
+    (Path(exercise.bundle_path) / "reference.py").write_text(
+        "def leaky_relu(x, alpha=0.1):\n    raise RuntimeError('the course broke')\n"
+    )
+    settings.GRADING_MAX_PLATFORM_ATTEMPTS = 1
+    trial = submission_services.trial_create(user=world.student, exercise=exercise, source=CORRECT)
+    run_trial.apply(args=(trial.pk,))
+    trial.refresh_from_db()
+    assert trial.status == "platform_error" and trial.is_course_fault
+    assert "the course broke" in trial.platform_message  # for staff
+    client.force_login(world.student)
+    panel = client.get(reverse("submissions:trial-panel", args=[trial.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The course's exercise failed to run" in panel and "not in your code" in panel
+    assert "on our side" not in panel and "the course broke" not in panel
+    with translation.override("en"):  # the page switches this thread's language: put it back after
+        chinese = client.get(reverse("submissions:trial-panel", args=[trial.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert "本课程提供的练习无法运行" in chinese.content.decode()
