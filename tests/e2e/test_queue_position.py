@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from catalog.models import Exercise
 from submissions import services
@@ -59,6 +60,10 @@ def test_a_waiting_submission_shows_its_place_and_wait_then_its_verdict(
         assert page.inner_text("#queue-place") == "Number 2 in the queue · about 8 seconds to wait"
     finally:
         os.killpg(grading_worker.process.pid, signal.SIGCONT)
-    page.wait_for_selector(".score.full", timeout=30000)
+    try:
+        page.wait_for_selector(".score.full", timeout=30000)
+    except PlaywrightTimeout:
+        states = list(Submission.objects.order_by("pk").values_list("pk", "status", "platform_attempts"))
+        pytest.fail(f"no verdict 30 s after the worker resumed; submissions {states}\n{grading_worker.log()}")
     assert "100%" in page.inner_text("#verdict")
     assert page.locator("#queue-place").count() == 0
