@@ -33,7 +33,7 @@ import numpy as np
 from graders.bundle import Bundle, leaves, normalize_output
 from graders.cases import Case, MistakeVariant
 from graders.feedback import PURPOSE_CODES
-from graders.sandbox import Budget, Limits, Zygote
+from graders.sandbox import Budget, Limits, RunResult, Zygote
 from graders.sandbox.protocol import MAX_DIMS, ProtocolError, _checked_dtype, _checked_shape
 
 CONTENT_SOURCE = Path(__file__).resolve().parent / "sandbox" / "content_job.py"  # sent as the job's file
@@ -127,10 +127,16 @@ def _call(zygote: Zygote, bundle: Bundle, source: str, calls: list[tuple[tuple, 
     """Run ``calls`` of the content entry point in fresh sandboxed children; the tapes, read."""
     limits = content_limits(bundle)
     run = zygote.run(source, ENTRY, calls, limits, Budget(limits))
+    return read_tapes(run, "its code", [what] * len(calls))
+
+
+def read_tapes(run: RunResult, code: str, calls: list[str]) -> list[Any]:
+    """The tape of each call of ``run``, read strictly; CourseContentFailed naming ``code`` or the call
+    (its status and the child's message are already bounded, printable text: graders/sandbox/protocol.py)."""
     if run.load_status:
-        raise CourseContentFailed(f"its code does not load in the sandbox ({run.load_status}): {run.load_message}")
+        raise CourseContentFailed(f"{code} does not load in the sandbox ({run.load_status}): {run.load_message}")
     values = []
-    for index in range(len(calls)):
+    for index, what in enumerate(calls):
         case_run = run.cases[index] if index < len(run.cases) else None
         if case_run is None:
             raise CourseContentFailed(f"{what} did not run")

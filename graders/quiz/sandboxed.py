@@ -14,8 +14,7 @@ from typing import Any
 
 from graders.quiz.bundle import VALIDATION_SEEDS, QuizBundle
 from graders.sandbox import Budget, Limits, Zygote
-from graders.sandbox.protocol import ProtocolError
-from graders.sandboxed_content import CONTENT_SOURCE, ENTRY, MAX_TAPE_BYTES, CourseContentFailed, read_tape
+from graders.sandboxed_content import CONTENT_SOURCE, ENTRY, MAX_TAPE_BYTES, CourseContentFailed, read_tapes
 
 # Per question: VALIDATION_SEEDS draws, twice; the built-in quizzes take ~10 ms for all of it.
 QUIZ_LIMITS = Limits(time_s=5.0, memory_mib=256, output_bytes=16 * 1024, result_bytes=4 * MAX_TAPE_BYTES)
@@ -36,21 +35,10 @@ def draw_variants(bundle: QuizBundle, zygote: Zygote, seeds: range = range(VALID
     calls = [(("quiz_variants", question.params, list(seeds)), {}) for question in questions]
     limits = dataclasses.replace(QUIZ_LIMITS, budget_s=QUIZ_LIMITS.time_s * len(calls))
     run = zygote.run(params_source(bundle), ENTRY, calls, limits, Budget(limits))
-    if run.load_status:
-        raise CourseContentFailed(f"params.py does not load in the sandbox ({run.load_status}): {run.load_message}")
+    tapes = read_tapes(run, "params.py", [f"question {question.key!r}: params.py" for question in questions])
     drawn: dict[str, Any] = {}
-    for index, question in enumerate(questions):
+    for question, values in zip(questions, tapes, strict=True):
         where = f"question {question.key!r}"
-        case_run = run.cases[index] if index < len(run.cases) else None
-        if case_run is None:
-            raise CourseContentFailed(f"{where}: params.py did not run")
-        if case_run.status != "ok":
-            detail = f": {case_run.message}" if case_run.message else ""
-            raise CourseContentFailed(f"{where}: params.py ended with {case_run.status}{detail}")
-        try:
-            values = read_tape(case_run.output)
-        except ProtocolError as exc:
-            raise CourseContentFailed(f"{where}: params.py returned something the platform refuses: {exc}") from None
         if not isinstance(values, list) or len(values) != len(seeds):
             raise CourseContentFailed(f"{where}: params.py returned a malformed result")
         entries = []
